@@ -1,0 +1,1 @@
+"""Helpers for the Well-being mission progress update: data, statistics, charts and build."""

@@ -1,0 +1,61 @@
+"""The `wellbeing` command: one entry point for the Makefile, CI and analysts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from helpers.errors import InputError
+
+
+def _parser() -> argparse.ArgumentParser:
+    """Describe the sub-commands and their options."""
+    parser = argparse.ArgumentParser(prog="wellbeing", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    data = sub.add_parser("data", help="fetch raw data and build the processed snapshot")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    fetch = data_sub.add_parser("fetch", help="download the full ONS local-authority series")
+    fetch.add_argument("--url", help="override the configured download URL")
+    fetch.add_argument("--out", type=Path, help="folder to save into (default: data/raw)")
+    fetch.add_argument("--timeout", type=float, default=60.0, help="seconds per attempt")
+    fetch.add_argument("--retries", type=int, default=3, help="attempts before giving up")
+    build = data_sub.add_parser("build", help="raw files → validated tidy table + manifest")
+    build.add_argument("--raw-dir", type=Path, help="raw-data folder (default from config)")
+    build.add_argument("--out", type=Path, help="output folder (default: data/processed)")
+
+    edition = sub.add_parser("build", help="execute and render one edition of the update")
+    edition.add_argument("--edition", default="2024", help="edition name in editions/")
+    edition.add_argument("--force", action="store_true", help="rebuild a published edition")
+    edition.add_argument(
+        "--renderer", choices=["sphinx", "quarto"], default="sphinx", help="site renderer"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one sub-command; bad inputs end with their located message and exit code 2."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "data" and args.data_command == "fetch":
+            from helpers.fetch import fetch_ons_series
+
+            fetch_ons_series(url=args.url, out_dir=args.out, timeout=args.timeout,
+                             retries=args.retries)
+        elif args.command == "data" and args.data_command == "build":
+            from helpers.dataset import build_processed
+
+            build_processed(raw_dir=args.raw_dir, out_dir=args.out)
+        elif args.command == "build":
+            from helpers.build import build_edition
+
+            build_edition(args.edition, force=args.force, renderer=args.renderer)
+    except InputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
