@@ -1,0 +1,1 @@
+"""Readers of the published raw files behind the supporting metrics."""
