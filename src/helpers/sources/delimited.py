@@ -9,6 +9,8 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from helpers.errors import InputError
 
 
@@ -109,3 +111,74 @@ def number(
             value=text,
         )
     return value
+
+
+# The layout every source reader returns: one row per published value, in file order.
+SOURCE_COLUMNS = [
+    "series",
+    "period",
+    "area_code",
+    "area_name",
+    "area_level",
+    "value",
+    "lower_95",
+    "upper_95",
+    "unit",
+    "status_raw",
+    "status",
+    "source_row",
+]
+# Markers of the Government Statistical Service and DEFRA's ':' for "not available".
+STATUS_BY_MARKER = {
+    "x": "suppressed",
+    "c": "suppressed",
+    "u": "low_reliability",
+    "z": "not_applicable",
+    ":": "not_available",
+    "NA": "not_available",
+}
+
+
+def marker_status(text: str, value: float) -> tuple[str, str]:
+    """Return the raw marker of a cell and its status; a blank cell is not available."""
+    cell = text.strip()
+    if cell in STATUS_BY_MARKER:
+        return cell, STATUS_BY_MARKER[cell]
+    return "", "not_available" if math.isnan(value) else "published"
+
+
+def source_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Assemble reader rows into the common layout with numeric value columns."""
+    frame = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
+    frame["lower_95"] = frame["lower_95"].astype("float64")
+    frame["upper_95"] = frame["upper_95"].astype("float64")
+    return frame.astype({"value": "float64", "source_row": "int64"})
+
+
+def wide_rows(
+    path: Path, records: list[Record], series: dict[str, str], markers: Collection[str], **fixed
+) -> list[dict[str, object]]:
+    """Unpivot the named value columns of each record into one row per value.
+
+    `series` maps a column to its unit; `fixed` gives per-file columns as callables of a record.
+    """
+    rows = []
+    for record in records:
+        for column, unit in series.items():
+            text = record.cells[column]
+            value = number(text, markers, file=path, row=record.line, column=column)
+            raw, status = marker_status(text, value)
+            rows.append(
+                {name: get(record) for name, get in fixed.items()}
+                | {
+                    "series": column,
+                    "value": value,
+                    "lower_95": math.nan,
+                    "upper_95": math.nan,
+                    "unit": unit,
+                    "status_raw": raw,
+                    "status": status,
+                    "source_row": record.line,
+                }
+            )
+    return rows

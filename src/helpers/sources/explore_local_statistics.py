@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.errors import InputError
-from helpers.sources.delimited import number, read_records
+from helpers.sources.delimited import SOURCE_COLUMNS, number, read_records
 
 COLUMNS = (
     "areacd",
@@ -127,3 +127,36 @@ def read_els(path: str | Path) -> pd.DataFrame:
     rows = [_row(path, record.line, record.cells) for record in records]
     frame = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
     return frame.astype({"value": "float64", "lower_95": "float64", "upper_95": "float64"})
+
+
+AREA_LEVELS = {
+    "Local Authority District": "ltla",
+    "County or Unitary Authority": "utla",
+    "Combined Authority or City Region": "combined_authority",
+    "ITL Level 1": "itl1",
+    "ITL Level 2": "itl2",
+    "Region": "region",
+    "Nation": "nation",
+    "Country": "country_group",
+}
+
+
+def area_level(path: Path, line: int, geography: str, code: str) -> str:
+    """Map an ELS geography label to an area level; K02000001 is the UK itself."""
+    if geography not in AREA_LEVELS:
+        raise InputError(
+            "unknown geography", file=path, row=line, column="geography", value=geography
+        )
+    return "uk" if code == "K02000001" else AREA_LEVELS[geography]
+
+
+def read(path: Path) -> pd.DataFrame:
+    """Read an ELS file into the common source layout, one series per ELS indicator."""
+    table = read_els(path)
+    levels = [
+        area_level(path, line, geography, code)
+        for line, geography, code in zip(
+            table["source_row"], table["geography"], table["area_code"], strict=True
+        )
+    ]
+    return table.assign(series=table["indicator"], area_level=levels)[SOURCE_COLUMNS]

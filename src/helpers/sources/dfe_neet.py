@@ -1,0 +1,58 @@
+"""Reader of the DfE NEET and participation scorecard: 16-17 year olds NEET or not known, by LA."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.errors import InputError
+from helpers.sources.delimited import STATUS_BY_MARKER, read_records, source_frame, wide_rows
+
+SERIES = {
+    "NEET_not_known_percent": "%",
+    "NEET_percent": "%",
+    "Notknown_percent": "%",
+    "sess_overall_percent": "%",
+}
+AREA_COLUMNS = (
+    "geographic_level",
+    "country_code",
+    "country_name",
+    "region_code",
+    "region_name",
+    "new_la_code",
+    "la_name",
+    "time_period",
+)
+LEVELS = {
+    "National": ("nation", "country_code", "country_name"),
+    "Regional": ("region", "region_code", "region_name"),
+    "Local authority": ("utla", "new_la_code", "la_name"),
+}
+
+
+def _level(path: Path, line: int, level: str) -> tuple[str, str, str]:
+    """Map DfE's geographic_level to an area level and the columns holding code and name."""
+    if level not in LEVELS:
+        raise InputError(
+            "unknown geographic level", file=path, row=line, column="geographic_level", value=level
+        )
+    return LEVELS[level]
+
+
+def read(path: Path) -> pd.DataFrame:
+    """Read one year's scorecard, one row per area and series; z and c markers are kept."""
+    _, records = read_records(path, (*AREA_COLUMNS, *SERIES))
+    levels = {r.line: _level(path, r.line, r.cells["geographic_level"]) for r in records}
+    rows = wide_rows(
+        path,
+        records,
+        SERIES,
+        STATUS_BY_MARKER,
+        period=lambda r: r.cells["time_period"].strip(),
+        area_code=lambda r: r.cells[levels[r.line][1]].strip(),
+        area_name=lambda r: r.cells[levels[r.line][2]].strip(),
+        area_level=lambda r: levels[r.line][0],
+    )
+    return source_frame(rows)
