@@ -110,7 +110,7 @@ def test_spreadsheet_has_cover_contents_notes_then_one_sheet_per_table(workbook)
     assert workbook.sheetnames == ["Cover", "Contents", "Notes", "Table_1", "Table_2"]
     cover = [c.value for c in workbook["Cover"]["A"] if c.value]
     assert cover[0] == "Well-being mission progress update"
-    assert "Release date: 2024-11-07" in cover
+    assert "Release date: 7 November 2024" in cover
     assert "Edition: 2024" in cover
     assert "[u] = low reliability: the estimate is published but uncertain; use with caution" in (
         cover

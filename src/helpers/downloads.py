@@ -7,7 +7,7 @@ import json
 import re
 import shutil
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,18 +15,11 @@ import frictionless
 import gptables
 import pandas as pd
 
+from helpers.citation import OGL, edition_fields, long_date
 from helpers.errors import InputError
 from helpers.outputs import read_table_metadata
 from helpers.schema import KEY, STATUSES
 
-OGL = {
-    "name": "OGL-UK-3.0",
-    "title": "Open Government Licence v3.0",
-    "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
-}
-EDITION_KEYS = ("title", "edition", "release_date")
-DEFAULT_SOURCE = "Office for National Statistics, Annual Population Survey (personal well-being)"
-CONTACT_PLACEHOLDER = "Contact details to be confirmed"
 DICTIONARY_NAME = "data-dictionary"
 
 NOT_AVAILABLE = "[x]"
@@ -190,38 +183,6 @@ def read_tables(data_dir: str | Path) -> list[Table]:
     return tables
 
 
-def _edition_fields(edition_meta: dict[str, Any]) -> dict[str, Any]:
-    """Check the edition metadata has a title, edition and release date, and fill placeholders."""
-    for key in EDITION_KEYS:
-        if not edition_meta.get(key):
-            raise InputError(
-                "edition metadata lacks a required field", file="edition metadata", column=key
-            )
-    return {
-        "title": str(edition_meta["title"]),
-        "edition": str(edition_meta["edition"]),
-        "release_date": _release_date(edition_meta["release_date"]),
-        "source": str(edition_meta.get("source", DEFAULT_SOURCE)),
-        "contact": str(edition_meta.get("contact", CONTACT_PLACEHOLDER)),
-        "url": edition_meta.get("url"),
-    }
-
-
-def _release_date(value: object) -> date:
-    """Read a release date given as a date or an ISO 8601 string."""
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError as err:
-        raise InputError(
-            "release date is not an ISO date (YYYY-MM-DD)",
-            file="edition metadata",
-            column="release_date",
-            value=value,
-        ) from err
-
-
 def column_label(column: str, units: dict[str, str]) -> str:
     """Human heading of a column, with its units in brackets (limits share the estimate's)."""
     label = LABELS.get(column, column.replace("_", " ").capitalize())
@@ -284,11 +245,10 @@ def _cover(fields: dict[str, Any]) -> gptables.Cover:
     """Cover sheet: what the release is, when, from where, shorthand, licence and contact."""
     intro = [
         f"Edition: {fields['edition']}",
-        f"Release date: {fields['release_date'].isoformat()}",
+        f"Release date: {long_date(fields['release_date'])}",
         f"Source: {fields['source']}",
+        f"Web page: {fields['url']}",
     ]
-    if fields["url"]:
-        intro.append(f"Web page: {fields['url']}")
     about = [
         "Each table has its own worksheet, listed on the Contents worksheet. "
         "Numbered notes are on the Notes worksheet.",
@@ -305,7 +265,7 @@ def write_spreadsheet(
     data_dir: str | Path, out_path: str | Path, edition_meta: dict[str, Any]
 ) -> Path:
     """Write every table to an .xlsx laid out as the Analysis Function guidance asks."""
-    fields = _edition_fields(edition_meta)
+    fields = edition_fields(edition_meta)
     tables = read_tables(data_dir)
     sheets = {f"Table_{i}": _gptable(t, fields["source"]) for i, t in enumerate(tables, 1)}
     used = list(dict.fromkeys(r for t in tables for r in _note_refs(t)))
@@ -456,7 +416,7 @@ def write_datapackage(
     data_dir: str | Path, out_path: str | Path, edition_meta: dict[str, Any]
 ) -> Path:
     """Describe the table CSVs beside out_path as a validated Frictionless data package."""
-    fields = _edition_fields(edition_meta)
+    fields = edition_fields(edition_meta)
     sources = [{"title": fields["source"]}]
     out_path = Path(out_path)
     folder = out_path.parent
@@ -479,7 +439,7 @@ def write_datapackage(
         "sources": sources,
         "resources": resources,
     }
-    if fields["url"]:
+    if fields["url"].startswith("https://"):
         package["homepage"] = fields["url"]
     out_path.write_text(json.dumps(package, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     _validate(out_path)
