@@ -170,7 +170,7 @@ def test_every_chart_refuses_a_missing_basis_or_period(nations, missing) -> None
         ),  # fmt: skip
     ]
     for call in calls:
-        with pytest.raises(ValueError, match=missing):
+        with pytest.raises(ValueError, match=f"{missing}"):
             call()
 
 

@@ -74,11 +74,11 @@ def house_style() -> Iterator[None]:
         yield
 
 
-def _require(**texts: str | None) -> None:
-    """Refuse a chart whose subtitle would not state its metric basis and periods."""
+def require_text(**texts: str | None) -> None:
+    """Refuse a figure whose header would not state its finding, basis, periods or source."""
     for name, text in texts.items():
         if text is None or not str(text).strip():
-            raise ValueError(f"chart needs a non-empty {name!r} for its subtitle")
+            raise ValueError(f"figure needs a non-empty {name!r} for its header")
 
 
 def _wrap(text: str) -> list[str]:
@@ -88,7 +88,7 @@ def _wrap(text: str) -> list[str]:
 
 def style_figure(fig: Figure, *, title: str, basis: str, periods: str, source: str) -> None:
     """Write the left-aligned finding title, basis/periods subtitle and source note; fix margins."""
-    _require(title=title, basis=basis, periods=periods, source=source)
+    require_text(title=title, basis=basis, periods=periods, source=source)
     height_pt = fig.get_figheight() * 72
     title_lines = _wrap(title)
     subtitle_lines = _wrap(f"{basis.rstrip('. ')}. {periods.rstrip('. ')}.")
@@ -194,7 +194,7 @@ def line_chart(
     ci: str = "ribbon",
 ) -> Figure:
     """Estimates over periods per series with 95% CI ribbons or error bars, distinct markers."""
-    _require(basis=basis, periods=periods)
+    require_text(basis=basis, periods=periods)
     _check_columns(df, [group, x, value, lower, upper])
     if ci not in ("ribbon", "bars"):
         raise ValueError(f"ci must be 'ribbon' or 'bars', not {ci!r}")
@@ -245,7 +245,7 @@ def dot_whisker_chart(
     reference: float = 0.0,
 ) -> Figure:
     """Each category's estimate with its 95% CI as a horizontal whisker, and a reference line."""
-    _require(basis=basis, periods=periods)
+    require_text(basis=basis, periods=periods)
     _check_columns(df, [category, value, lower, upper])
     with house_style():
         fig, ax = _new_figure()
@@ -284,7 +284,7 @@ def distribution_chart(
     bins: int = 20,
 ) -> Figure:
     """Histogram of one estimate across local authorities with the median marked and labelled."""
-    _require(basis=basis, periods=periods)
+    require_text(basis=basis, periods=periods)
     _check_columns(df, [value])
     values = df[value].dropna().to_numpy(float)
     if values.size == 0:
@@ -324,7 +324,7 @@ def scatter_chart(
     other_label: str,
 ) -> Figure:
     """Scatter of two measures with a highlighted group shown by both colour and marker shape."""
-    _require(basis=basis, periods=periods)
+    require_text(basis=basis, periods=periods)
     _check_columns(df, [x, y, highlight])
     flag = df[highlight].astype(bool)
     with house_style():
@@ -369,7 +369,7 @@ def gap_chart(
     upper: str = "upper_95",
 ) -> Figure:
     """A gap over periods or pooling windows with its 95% CI ribbon and a line at zero."""
-    _require(basis=basis, periods=periods)
+    require_text(basis=basis, periods=periods)
     _check_columns(df, [x, value, lower, upper])
     with house_style():
         fig, ax = _new_figure()
