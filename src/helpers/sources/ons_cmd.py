@@ -78,6 +78,8 @@ OUTPUT_COLUMNS = (
     "source_row",
 )
 FIRST_DATA_LINE = 2
+# More than enough for the header line; bounds the read when a file has no line breaks.
+HEADER_BYTES = 1 << 16
 
 
 def read_ons_cmd(path: str | Path) -> pd.DataFrame:
@@ -122,7 +124,7 @@ def check_header(path: str | Path) -> None:
     """Check only the first line, so a download can be judged without parsing it all."""
     path = Path(path)
     with path.open("rb") as handle:
-        first = handle.readline()
+        first = handle.readline(HEADER_BYTES)
     _check_header(next(csv.reader([_decode(first, path)]), []), path)
 
 
