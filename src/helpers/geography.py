@@ -587,7 +587,8 @@ def _harmonised_rows(work: pd.DataFrame, parts: pd.DataFrame, vintage: int) -> p
         out["area_level"] = "ltla"
     if "region_code" in out or "nation_code" in out:
         out = assign_region_nation(out)
-    columns = [c for c in work.columns] + [
+    columns = [
+        *work.columns,
         "source_area_codes",
         "harmonisation",
         "merge_weights",
