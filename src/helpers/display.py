@@ -50,8 +50,8 @@ def figure_markdown(src: str, *, name: str, alt: str, caption: str) -> str:
     return f":::{{figure}} {src}\n{options}\n{caption.strip()}\n:::\n"
 
 
-def show_figure(fig: Figure, *, name: str, alt: str, caption: str, data_dir: str | Path) -> Path:
-    """Save the figure as PNG and display it with its alt text and caption; return the PNG path."""
+def show_figure(fig: Figure, *, name: str, alt: str, caption: str, data_dir: str | Path) -> None:
+    """Save the figure as PNG (beside its data) and display it with its alt text and caption."""
     if not alt.strip() or not caption.strip():
         raise ValueError(f"figure {name!r} needs both alt text and a caption")
     path = save_figure(fig, name, data_dir)
@@ -67,7 +67,6 @@ def show_figure(fig: Figure, *, name: str, alt: str, caption: str, data_dir: str
     import matplotlib.pyplot as plt
 
     plt.close(fig)
-    return path
 
 
 def format_cell(value: object, decimals: int) -> str:

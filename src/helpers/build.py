@@ -1,0 +1,310 @@
+"""Run an edition: execute its section notebooks with papermill, cache them, swap in the result.
+
+An edition is built in a temporary folder next to its target and swapped in only when every
+notebook ran and the site and PDF rendered, so a failure leaves the previous edition intact.
+A section is re-executed only when its inputs changed: the notebook file, its parameters, the
+helper package source and the processed data files (a content hash keys output/.cache/).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+from tqdm import tqdm
+
+from helpers.config import output_dir
+from helpers.editions import Edition, Section, load_edition
+from helpers.errors import InputError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+KERNEL = "python3"
+NOTEBOOKS = "notebooks"
+DATA = "data"
+STAMP = "build-stamp.json"
+
+
+class BuildError(InputError):
+    """An edition that cannot be built; the CLI prints the message and exits non-zero."""
+
+    def __init__(self, problem: str, *, file: str | Path, cell: int | None = None) -> None:
+        super().__init__(problem, file=file)
+        self.cell = cell
+        where = f"notebook {Path(file).name}" + (f", cell {cell}" if cell is not None else "")
+        self.args = (f"{problem} ({where})",)
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def tree_digest(folder: Path, patterns: tuple[str, ...] = ("**/*",)) -> str:
+    """sha256 over the relative names and contents of files in a folder (empty if absent)."""
+    digest = hashlib.sha256()
+    if folder.is_dir():
+        files = sorted({p for pat in patterns for p in folder.glob(pat) if p.is_file()})
+        for path in files:
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(sha256_file(path).encode())
+    return digest.hexdigest()
+
+
+def helpers_digest() -> str:
+    """Digest of the helper package source, since notebooks call into it."""
+    return tree_digest(PACKAGE_DIR, ("**/*.py", "**/*.yml", "templates/**/*"))
+
+
+def section_parameters(edition: Edition, section: Section, processed: str) -> dict[str, Any]:
+    """Parameters injected into one notebook: edition, folders (relative, so outputs are stable)."""
+    return {
+        **edition.parameters(),
+        "data_dir": f"../{DATA}",
+        "processed_dir": processed,
+        **section.parameters,
+    }
+
+
+def section_key(section: Section, parameters: dict[str, Any], inputs: dict[str, str]) -> str:
+    """Content hash of everything a section's outputs depend on."""
+    if not section.notebook.is_file():
+        raise BuildError("section notebook does not exist", file=section.notebook)
+    record = {
+        "notebook": sha256_file(section.notebook),
+        "parameters": parameters,
+        "kernel": KERNEL,
+        **inputs,
+    }
+    return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
+
+
+def clean_notebook(path: Path) -> None:
+    """Drop timings and machine paths papermill stores, so executed notebooks are byte-stable."""
+    nb = nbformat.read(path, as_version=4)
+    meta = nb.metadata.get("papermill", {})
+    for key in (
+        "start_time",
+        "end_time",
+        "duration",
+        "input_path",
+        "output_path",
+        "environment_variables",
+    ):
+        meta.pop(key, None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    nbformat.write(nb, path)
+
+
+@contextmanager
+def kernel_environment() -> Iterator[None]:
+    """Let the kernel use the inline backend (an Agg MPLBACKEND would stop figures being stored)."""
+    saved = os.environ.pop("MPLBACKEND", None)
+    hashseed = os.environ.get("PYTHONHASHSEED")
+    os.environ["PYTHONHASHSEED"] = "0"
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["MPLBACKEND"] = saved
+        if hashseed is None:
+            os.environ.pop("PYTHONHASHSEED", None)
+        else:
+            os.environ["PYTHONHASHSEED"] = hashseed
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Map each file in a folder to its sha256, to see which files a notebook wrote."""
+    return {p.name: sha256_file(p) for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def execute_section(section: Section, parameters: dict[str, Any], build: Path) -> list[str]:
+    """Execute one notebook into build/notebooks; return the data files it wrote or changed."""
+    notebooks, data = build / NOTEBOOKS, build / DATA
+    before = snapshot(data)
+    target = notebooks / section.notebook.name
+    try:
+        with kernel_environment():
+            papermill.execute_notebook(
+                str(section.notebook),
+                str(target),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                cwd=str(notebooks),
+                progress_bar=False,
+                log_output=False,
+            )
+    except papermill.PapermillExecutionError as err:
+        first_line = (err.source or "").strip().splitlines()[:1]
+        raise BuildError(
+            f"section {section.title!r} failed: {err.ename}: {err.evalue}"
+            f" (code: {first_line[0] if first_line else ''})",
+            file=section.notebook,
+            cell=err.cell_index,
+        ) from None
+    clean_notebook(target)
+    after = snapshot(data)
+    return sorted(name for name, digest in after.items() if before.get(name) != digest)
+
+
+def restore_section(cached: Path, section: Section, build: Path) -> None:
+    """Copy a cached executed notebook and its data files into the build folder."""
+    record = json.loads((cached / "files.json").read_text(encoding="utf-8"))
+    shutil.copy2(cached / section.notebook.name, build / NOTEBOOKS / section.notebook.name)
+    for name in record["data"]:
+        shutil.copy2(cached / DATA / name, build / DATA / name)
+
+
+def store_section(cache: Path, section: Section, build: Path, written: list[str]) -> None:
+    """Keep a section's executed notebook and data files under its input hash."""
+    staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=cache.parent))
+    (staging / DATA).mkdir()
+    shutil.copy2(build / NOTEBOOKS / section.notebook.name, staging / section.notebook.name)
+    for name in written:
+        shutil.copy2(build / DATA / name, staging / DATA / name)
+    record = {"notebook": section.notebook.name, "data": written}
+    (staging / "files.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    shutil.rmtree(cache, ignore_errors=True)
+    staging.rename(cache)
+
+
+def run_sections(edition: Edition, build: Path, cache_dir: Path) -> dict[str, str]:
+    """Execute (or restore from cache) every section in order; return each section's key."""
+    (build / NOTEBOOKS).mkdir(parents=True)
+    (build / DATA).mkdir()
+    processed = os.path.relpath(edition.processed_dir, build / NOTEBOOKS)
+    inputs = {"helpers": helpers_digest(), "processed": tree_digest(edition.processed_dir)}
+    if edition.manifest_sha256 is not None:
+        check_snapshot(edition)
+    keys: dict[str, str] = {}
+    progress = tqdm(edition.sections, desc=f"edition {edition.name}", unit="notebook")
+    for section in progress:
+        parameters = section_parameters(edition, section, Path(processed).as_posix())
+        key = section_key(section, parameters, inputs)
+        cached = cache_dir / "sections" / key
+        if (cached / "files.json").is_file():
+            progress.set_postfix_str(f"{section.notebook.name}: unchanged, reused")
+            restore_section(cached, section, build)
+        else:
+            progress.set_postfix_str(f"{section.notebook.name}: executing")
+            written = execute_section(section, parameters, build)
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            store_section(cached, section, build, written)
+        keys[section.notebook.name] = key
+    return keys
+
+
+def check_snapshot(edition: Edition) -> None:
+    """Stop when the processed data no longer match the snapshot the edition names."""
+    manifest = edition.processed_dir / "manifest.json"
+    found = sha256_file(manifest) if manifest.is_file() else None
+    if found != edition.manifest_sha256:
+        raise InputError(
+            "processed data do not match the edition's data snapshot",
+            file=edition.path,
+            column="data_snapshot.manifest_sha256",
+            value=found,
+        )
+
+
+def data_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every published data CSV in an edition's data folder."""
+    return {p.name: sha256_file(p) for p in sorted((folder / DATA).glob("*.csv"))}
+
+
+def check_lock(edition: Edition, build: Path) -> None:
+    """A published edition's data must match its lock file; write the lock on first publish."""
+    hashes = data_hashes(build)
+    if not edition.lock_path.is_file():
+        payload = {"edition": edition.name, "data": hashes}
+        edition.lock_path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        return
+    locked = json.loads(edition.lock_path.read_text(encoding="utf-8"))["data"]
+    for name in sorted(set(locked) | set(hashes)):
+        if locked.get(name) != hashes.get(name):
+            raise InputError(
+                "published data differ from the edition lock",
+                file=edition.lock_path,
+                column=name,
+                value=hashes.get(name),
+            )
+
+
+def swap_in(build: Path, target: Path) -> None:
+    """Replace the target folder by the finished build, keeping the old one until the swap."""
+    if target.exists():
+        old = target.with_name(f".old-{target.name}-{build.name}")
+        target.rename(old)
+        build.rename(target)
+        shutil.rmtree(old)
+    else:
+        build.rename(target)
+
+
+def build_key(edition: Edition, keys: dict[str, str], renderer: str) -> str:
+    """Hash of what the rendered edition depends on beyond its sections."""
+    record = {
+        "edition": sha256_file(edition.path),
+        "sections": keys,
+        "renderer": renderer,
+        "helpers": helpers_digest(),
+    }
+    return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
+
+
+def build_edition(
+    name: str | Path,
+    force: bool = False,
+    renderer: str = "sphinx",
+    *,
+    editions: Path | None = None,
+    output: Path | None = None,
+    base_url: str = "/",
+) -> Path:
+    """Execute and render one edition into output/<edition>/; return that folder."""
+    from helpers.render import render_edition, write_archive
+
+    edition = load_edition(name, editions)
+    root = (output or output_dir()).resolve()
+    target = root / edition.name
+    if edition.published and target.exists() and not force:
+        raise InputError(
+            "edition is published; rebuild it with --force", file=edition.path, column="status"
+        )
+    cache_dir = root / ".cache"
+    root.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f".build-{edition.name}-", dir=root))
+    try:
+        keys = run_sections(edition, build, cache_dir)
+        stamp = build_key(edition, keys, renderer)
+        stamp_file = cache_dir / f"{edition.name}.{STAMP}"
+        if target.is_dir() and stamp_file.is_file() and stamp_file.read_text() == stamp:
+            shutil.rmtree(build)
+            print(f"edition {edition.name}: unchanged, output kept", flush=True)
+        else:
+            render_edition(edition, build, renderer=renderer, editions=editions, base_url=base_url)
+            if edition.published:
+                check_lock(edition, build)
+            swap_in(build, target)
+            stamp_file.write_text(stamp, encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    write_archive(root, editions, base_url=base_url)
+    return target
