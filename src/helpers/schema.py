@@ -8,7 +8,8 @@ ANXIETY_BANDS = ("band_0_1", "band_2_3", "band_4_5", "band_6_10")
 # The mission's headline share: 0-4 for the three positive measures, 6-10 for anxiety.
 HEADLINE_BAND = {m: "band_0_4" for m in MEASURES[:3]} | {"anxiety": "band_6_10"}
 STATISTICS = ("mean", "share_low_wellbeing", *POSITIVE_BANDS, *ANXIETY_BANDS)
-AREA_LEVELS = ("ltla", "utla", "county", "region", "nation", "uk")
+# "other": statistical groupings such as Inner and Outer London (E13).
+AREA_LEVELS = ("ltla", "utla", "county", "region", "nation", "uk", "other")
 STATUSES = ("published", "suppressed", "low_reliability", "no_estimate")
 KEY = ("period", "area_code", "measure", "statistic")
 COLUMNS = (

@@ -1,0 +1,251 @@
+"""Build the processed snapshot: every well-being source → one validated tidy table + manifest.
+
+Each source in config/sources.yml is parsed by its publisher-format parser, areas are given
+their level, region and nation, overlapping estimates are ranked by the catalogue's precedence
+(the latest ONS release wins; `preferred` marks the winner) and compared, the table is
+validated, and only then are the outputs swapped into place, so a bad input never replaces
+the previous good snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from helpers import config, geography
+from helpers.errors import InputError
+from helpers.schema import COLUMNS, KEY, STATISTICS
+from helpers.sources.ons_cmd import read_ons_cmd
+from helpers.sources.ons_els_wellbeing import read_ons_els_wellbeing
+from helpers.sources.ons_workbook import read_ons_workbook
+from helpers.validation import validate_estimates
+
+CATALOGUE = config.ROOT / "config" / "sources.yml"
+PARSERS: dict[str, Callable[[Path], pd.DataFrame]] = {
+    "ons_cmd": read_ons_cmd,
+    "ons_els_wellbeing": read_ons_els_wellbeing,
+    "ons_workbook": read_ons_workbook,
+}
+PROVENANCE = (
+    "sd",
+    "marker",
+    "preferred",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "source_column",
+)
+OUTPUT_COLUMNS = (*COLUMNS, *PROVENANCE)
+TABLE = "wellbeing"
+PRECEDENCE_RULE = (
+    "Where several sources give the same estimate (period, area code, measure, statistic), the "
+    "source listed first in config/sources.yml (the latest ONS release) is preferred, whatever "
+    "its status: a value that ONS later suppressed is not brought back from an older release. "
+    "Every other source's row stays in the table with preferred = false."
+)
+# Values are published to two decimals: differences up to this are rounding.
+ROUNDING_TOLERANCE = 0.011
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file, recorded so every output traces back to exact inputs."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_catalogue(path: Path = CATALOGUE) -> list[dict[str, Any]]:
+    """The well-being sources in precedence order, as configured."""
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["wellbeing"]
+    for entry in entries:
+        if entry.get("parser") not in PARSERS:
+            raise InputError(
+                "unknown parser", file=path, column="parser", value=entry.get("parser")
+            )
+    return entries
+
+
+def source_files(entry: dict[str, Any], raw_dir: Path, download_dir: Path) -> list[Path]:
+    """Files of one catalogue entry, or [] for an optional source that is absent."""
+    base = base_of(entry, raw_dir, download_dir)
+    if "files" in entry:
+        paths = [base / entry["folder"] / name for name in entry["files"]]
+    else:
+        paths = [base / entry["path"]]
+    missing = [p for p in paths if not p.is_file()]
+    if missing and entry.get("optional") and len(missing) == len(paths):
+        return []
+    if missing:
+        raise InputError(f"source {entry['id']}: file not found", file=missing[0])
+    return paths
+
+
+def read_sources(raw_dir: Path, download_dir: Path) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Parse every available source; return all rows and each source's manifest entry."""
+    frames, manifest = [], []
+    present: set[str] = set()
+    for entry in load_catalogue():
+        files = source_files(entry, raw_dir, download_dir)
+        skip = entry.get("only_without") in present
+        record = {k: entry[k] for k in ("id", "title", "publisher", "url", "licence", "release")}
+        if not files or skip:
+            reason = "file absent" if not files else f"superseded by {entry['only_without']}"
+            manifest.append(record | {"used": False, "reason": reason, "files": []})
+            continue
+        present.add(entry["id"])
+        parts = []
+        for path in files:
+            rows = PARSERS[entry["parser"]](path).assign(source=entry["id"])
+            parts.append(rows)
+            record.setdefault("files", []).append(
+                _file_record(path, base_of(entry, raw_dir, download_dir), rows)
+            )
+        frames.append(pd.concat(parts, ignore_index=True))
+        manifest.append(record | {"used": True, "precedence": len(present)})
+    return pd.concat(frames, ignore_index=True), manifest
+
+
+def base_of(entry: dict[str, Any], raw_dir: Path, download_dir: Path) -> Path:
+    """The folder an entry's path is relative to."""
+    return download_dir if entry.get("location") == "download" else raw_dir
+
+
+def _file_record(path: Path, base: Path, rows: pd.DataFrame) -> dict[str, Any]:
+    """Manifest record of one input file: checksum and row counts by status."""
+    counts = rows.loc[rows["statistic"] != "share_low_wellbeing", "status"].value_counts()
+    return {
+        "path": path.relative_to(base).as_posix(),
+        "sha256": sha256_of(path),
+        "bytes": path.stat().st_size,
+        "rows_read": int(counts.sum()),
+        "rows_published": int(counts.get("published", 0) + counts.get("low_reliability", 0)),
+        "rows_suppressed": int(counts.get("suppressed", 0)),
+        "rows_no_estimate": int(counts.get("no_estimate", 0)),
+    }
+
+
+def mark_preferred(df: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """Flag, per estimate key, the row of the highest-precedence source (PRECEDENCE_RULE)."""
+    rank = df["source"].map({source: i for i, source in enumerate(order)})
+    ordered = df.assign(_rank=rank).sort_values([*KEY, "_rank"], kind="stable")
+    first = ~ordered.duplicated(list(KEY), keep="first")
+    return df.assign(preferred=first.reindex(df.index))
+
+
+def compare_sources(df: pd.DataFrame) -> pd.DataFrame:
+    """Estimates given by two sources whose values differ by more than rounding."""
+    have = df.loc[df["value"].notna(), [*KEY, "area_name", "source", "value"]]
+    pairs = have.merge(have, on=list(KEY), suffixes=("", "_other"))
+    pairs = pairs.loc[pairs["source"] < pairs["source_other"]]
+    pairs = pairs.assign(difference=(pairs["value"] - pairs["value_other"]).round(4))
+    beyond = pairs.loc[pairs["difference"].abs() > ROUNDING_TOLERANCE]
+    return (
+        beyond.drop(columns="area_name_other").sort_values([*KEY, "source"]).reset_index(drop=True)
+    )
+
+
+def tidy(df: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """Add geography and precedence, order the columns and sort rows deterministically."""
+    df = geography.assign_region_nation(
+        df.assign(area_level=geography.area_levels(df["area_code"]))
+    )
+    df = mark_preferred(df, order)
+    stat_order = {s: i for i, s in enumerate(STATISTICS)}
+    sort = df.assign(
+        _stat=df["statistic"].map(stat_order),
+        _src=df["source"].map({s: i for i, s in enumerate(order)}),
+    ).sort_values(["period", "area_code", "measure", "_stat", "_src"], kind="stable")
+    out = sort.loc[:, list(OUTPUT_COLUMNS)].reset_index(drop=True)
+    out["sample_size"] = out["sample_size"].astype("Float64")
+    out["source_row"] = out["source_row"].astype("Int64")
+    return out
+
+
+def summarise(df: pd.DataFrame) -> dict[str, Any]:
+    """Counts in the processed table by source and status, for the manifest."""
+    counts = df.groupby(["source", "status"]).size()
+    return {
+        "rows": len(df),
+        "preferred_rows": int(df["preferred"].sum()),
+        "by_source_and_status": {f"{s}/{t}": int(n) for (s, t), n in counts.items()},
+        "periods": sorted(df["period"].unique().tolist()),
+    }
+
+
+def write_outputs(folder: Path, table: pd.DataFrame, comparison: pd.DataFrame) -> None:
+    """Write the table (CSV and Parquet) and the source comparison, byte-stable."""
+    table.to_csv(folder / f"{TABLE}.csv", index=False, lineterminator="\n", float_format="%.10g")
+    table.to_parquet(folder / f"{TABLE}.parquet", index=False, compression="zstd")
+    comparison.to_csv(
+        folder / "source-comparison.csv", index=False, lineterminator="\n", float_format="%.10g"
+    )
+
+
+def swap_into_place(staging: Path, out_dir: Path) -> None:
+    """Replace out_dir by the staging folder in two renames, so readers never see a mix."""
+    backup = out_dir.with_name(f".{out_dir.name}.previous")
+    if backup.exists():
+        shutil.rmtree(backup)
+    if out_dir.exists():
+        out_dir.rename(backup)
+    staging.rename(out_dir)
+    if backup.exists():
+        shutil.rmtree(backup)
+
+
+def build_processed(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict[str, Any]:
+    """Raw folder → validated processed snapshot; the previous snapshot survives any failure."""
+    raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
+    out_dir = Path(out_dir) if out_dir else config.processed_dir()
+    if not raw_dir.is_dir():
+        raise InputError("raw-data folder not found", file=raw_dir)
+    rows, sources = read_sources(raw_dir, config.download_dir())
+    order = [s["id"] for s in sources if s["used"]]
+    table = tidy(rows, order)
+    validate_estimates(table)
+    comparison = compare_sources(table)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    staging.chmod(0o755)
+    try:
+        write_outputs(staging, table, comparison)
+        manifest = {
+            "table": TABLE,
+            "precedence_rule": PRECEDENCE_RULE,
+            "sources": sources,
+            "processed": summarise(table),
+            "source_comparison": {
+                "rows_beyond_rounding": len(comparison),
+                "tolerance": ROUNDING_TOLERANCE,
+            },
+            "outputs": {
+                p.name: sha256_of(p) for p in sorted(staging.iterdir()) if p.suffix != ".json"
+            },
+        }
+        (staging / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        swap_into_place(staging, out_dir)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return manifest
+
+
+def load_estimates(
+    processed_dir: Path | None = None, *, preferred_only: bool = True
+) -> pd.DataFrame:
+    """The processed well-being table; by default one row per estimate (the preferred source)."""
+    folder = Path(processed_dir) if processed_dir else config.processed_dir()
+    table = pd.read_parquet(folder / f"{TABLE}.parquet")
+    return table.loc[table["preferred"]].reset_index(drop=True) if preferred_only else table

@@ -1,0 +1,217 @@
+"""The processed snapshot: real values, every source cell accounted for, determinism, bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import cli, dataset
+from helpers.config import processed_dir, raw_dir
+from tests.sources.workbook_edit import copy_workbook
+
+WELLBEING = Path("ons-personal-wellbeing")
+WORKBOOKS = WELLBEING / "geographical-breakdown-2011-12-to-2014-15"
+WB_2014 = WORKBOOKS / "geographicbreakdownreferencetable_tcm77-417203.xls"
+ELS = WELLBEING / "explore-local-statistics" / "personal-wellbeing-estimates.csv"
+REAL = raw_dir()  # the shared raw folder, before any test points WELLBEING_RAW_DIR elsewhere
+
+
+@pytest.fixture(scope="module")
+def committed() -> pd.DataFrame:
+    """The committed processed table, one preferred row per estimate."""
+    return dataset.load_estimates()
+
+
+def one(df: pd.DataFrame, period: str, code: str, measure: str, statistic: str) -> pd.Series:
+    """The single row for a key."""
+    rows = df[
+        (df.period == period)
+        & (df.area_code == code)
+        & (df.measure == measure)
+        & (df.statistic == statistic)
+    ]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+def test_uk_low_life_satisfaction_2014_15(committed):
+    row = one(committed, "2014-15", "K02000001", "life_satisfaction", "share_low_wellbeing")
+    assert (row.value, row.lower_95, row.upper_95) == (4.80, 4.66, 4.93)
+    assert row.source == "ons_apw_geographical_breakdown"  # labelled as first published
+
+
+def test_hartlepool_low_life_satisfaction_2014_15(committed):
+    row = one(committed, "2014-15", "E06000001", "life_satisfaction", "share_low_wellbeing")
+    assert row.value == 6.72
+    assert (row.area_level, row.region_code, row.nation_code) == ("ltla", "E12000001", "E92000001")
+
+
+@pytest.mark.parametrize(
+    ("measure", "value"),
+    [("life_satisfaction", 7.45), ("worthwhile", 7.73), ("happiness", 7.39), ("anxiety", 3.23)],
+)
+def test_uk_means_2022_23_match_the_ons_bulletin(committed, measure, value):
+    row = one(committed, "2022-23", "K02000001", measure, "mean")
+    assert row.value == value
+    assert row.source == "ons_els_personal_wellbeing"
+
+
+def test_latest_release_is_preferred_and_the_first_release_kept():
+    table = dataset.load_estimates(preferred_only=False)
+    rows = table[
+        (table.period == "2011-12")
+        & (table.area_code == "K02000001")
+        & (table.measure == "life_satisfaction")
+        & (table.statistic == "mean")
+    ].set_index("source")
+    assert rows.loc["ons_els_personal_wellbeing", "value"] == 7.42  # revised, preferred
+    assert bool(rows.loc["ons_els_personal_wellbeing", "preferred"])
+    assert rows.loc["ons_apw_geographical_breakdown", "value"] == 7.41  # as first published
+    assert not bool(rows.loc["ons_apw_geographical_breakdown", "preferred"])
+
+
+def test_every_published_cell_of_the_explore_local_statistics_file_is_in_the_table():
+    raw = pd.read_csv(raw_dir() / ELS, dtype=str, keep_default_na=False)
+    table = dataset.load_estimates(preferred_only=False)
+    els = table[table.source == "ons_els_personal_wellbeing"]
+    assert len(els) == len(raw) == 20112
+    assert int(els.value.notna().sum()) == int((raw.observation != "").sum())
+    assert int((els.status == "suppressed").sum()) == int(raw.status.isin(["x", "u"]).sum())
+    assert set(els.loc[els.status == "suppressed", "marker"]) == {"x", "u"}
+
+
+def test_manifest_reconciles_rows_read_with_rows_kept():
+    manifest = json.loads((processed_dir() / "manifest.json").read_text())
+    table = dataset.load_estimates(preferred_only=False)
+    counted = table[table.statistic != "share_low_wellbeing"].groupby("source").size()
+    for source in manifest["sources"]:
+        if not source["used"]:
+            continue
+        read = sum(f["rows_read"] for f in source["files"])
+        assert read == counted[source["id"]], source["id"]
+        parts = sum(
+            f["rows_published"] + f["rows_suppressed"] + f["rows_no_estimate"]
+            for f in source["files"]
+        )
+        assert parts == read
+    for name, digest in manifest["outputs"].items():
+        assert dataset.sha256_of(processed_dir() / name) == digest
+
+
+def test_committed_snapshot_is_what_the_code_builds_and_is_deterministic(tmp_path):
+    first = dataset.build_processed(out_dir=tmp_path / "a")
+    dataset.build_processed(out_dir=tmp_path / "b")
+    for name in ("wellbeing.csv", "wellbeing.parquet", "source-comparison.csv", "manifest.json"):
+        built = (tmp_path / "a" / name).read_bytes()
+        assert built == (tmp_path / "b" / name).read_bytes(), name
+        assert built == (processed_dir() / name).read_bytes(), f"{name}: rerun `make data`"
+    assert first["source_comparison"]["rows_beyond_rounding"] > 0
+
+
+# --- bad input stops the build and leaves the previous snapshot untouched --------------------
+
+
+@pytest.fixture
+def raw_copy(tmp_path, monkeypatch) -> Path:
+    """A raw folder of links to the real files, so single files can be replaced by bad ones."""
+    root = tmp_path / "raw"
+    for path in REAL.rglob("*"):
+        if path.is_file() and "supporting" not in path.relative_to(REAL).parts:
+            target = root / path.relative_to(REAL)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(path)
+    monkeypatch.setenv("WELLBEING_RAW_DIR", str(root))
+    return root
+
+
+@pytest.fixture
+def previous(tmp_path) -> Path:
+    """A previously built snapshot that a failing build must leave as it was."""
+    out = tmp_path / "processed"
+    shutil.copytree(processed_dir(), out)
+    return out
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _replace(raw: Path, relative: Path, content: bytes | None = None) -> Path:
+    target = raw / relative
+    target.unlink()
+    if content is not None:
+        target.write_bytes(content)
+    return target
+
+
+def _fails(raw: Path, out: Path, capsys) -> str:
+    before = _snapshot(out)
+    code = cli.main(["data", "build", "--raw-dir", str(raw), "--out", str(out)])
+    assert code == 2
+    assert _snapshot(out) == before
+    assert not list(out.parent.glob(".processed.*"))
+    return capsys.readouterr().err
+
+
+def test_missing_file(raw_copy, previous, capsys):
+    _replace(raw_copy, WB_2014)
+    err = _fails(raw_copy, previous, capsys)
+    assert "source ons_apw_geographical_breakdown: file not found" in err
+    assert "geographicbreakdownreferencetable_tcm77-417203.xls" in err
+
+
+def test_out_of_range_value(raw_copy, previous, capsys):
+    target = _replace(raw_copy, WB_2014)
+    bad = lambda s, r, c, v: 104.8 if (s, r, c) == ("Life Satisfaction", 6, 4) else v  # noqa: E731
+    copy_workbook(REAL / WB_2014, target, edit=bad)
+    err = _fails(raw_copy, previous, capsys)
+    assert "value outside 0-10 (mean) or 0-100 (share) (2 rows)" in err
+    assert (
+        "sheet 'Life Satisfaction', row 7, column 'E (share_low_wellbeing value)', value 104.8"
+        in err
+    )
+
+
+def test_value_outside_its_limits(raw_copy, previous, capsys):
+    target = _replace(raw_copy, WB_2014)
+    bad = lambda s, r, c, v: 5.2 if (s, r, c) == ("Happiness", 10, 8) else v  # noqa: E731
+    copy_workbook(REAL / WB_2014, target, edit=bad)
+    err = _fails(raw_copy, previous, capsys)
+    assert "value outside its 95% confidence limits" in err
+    assert "sheet 'Happiness', row 11, column 'I (mean value)', value 5.2" in err
+
+
+def test_wrong_encoding(raw_copy, previous, capsys):
+    text = (REAL / ELS).read_bytes().replace(b"United Kingdom", "Royaume-Uni é".encode("cp1252"))
+    _replace(raw_copy, ELS, text)
+    err = _fails(raw_copy, previous, capsys)
+    assert "file is not valid utf-8" in err and "personal-wellbeing-estimates.csv" in err
+
+
+def test_empty_file(raw_copy, previous, capsys):
+    _replace(raw_copy, ELS, b"")
+    err = _fails(raw_copy, previous, capsys)
+    assert "file is empty (file personal-wellbeing-estimates.csv)" in err
+
+
+def test_renamed_column(raw_copy, previous, capsys):
+    text = (REAL / ELS).read_bytes().replace(b",lci_95,", b",lower_ci,", 1)
+    _replace(raw_copy, ELS, text)
+    err = _fails(raw_copy, previous, capsys)
+    assert "missing column(s) ['lci_95']" in err and "column 'lci_95'" in err
+
+
+def test_unknown_area_code(raw_copy, previous, capsys):
+    text = (REAL / ELS).read_bytes().replace(b"\nE06000001,", b"\nE06999999,", 1)
+    _replace(raw_copy, ELS, text)
+    err = _fails(raw_copy, previous, capsys)
+    assert "E06999999" in err
+
+
+def test_raw_folder_missing(tmp_path, previous, capsys):
+    err = _fails(tmp_path / "nowhere", previous, capsys)
+    assert "raw-data folder not found (file nowhere)" in err
