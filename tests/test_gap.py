@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import norm
 
-from helpers import gap, metrics
+from helpers import dataset, gap, metrics
 from helpers.schema import MEASURES
 
 Z = norm.ppf(0.975)
@@ -264,3 +264,14 @@ def test_sensitivity_table_keeps_every_combination():
     assert set(table["latest"]) == {"2020-21 to 2022-23"}
     # Constant data: the gap does not change under any choice.
     np.testing.assert_allclose(mean["change"], 0.0, atol=1e-12)
+
+
+def test_real_2016_19_mean_cohort_is_a_third_of_ranked_las():
+    est = metrics.estimates(dataset.load_estimates(), "mean")
+    result = gap.window_gap(est, gap.BASELINE, gap.BASELINE, gap.Options("mean"))
+    n_las = result["n_las"].iloc[0]
+    assert n_las > 300
+    assert result["n_cohort"].max() == math.ceil(n_las / 3)
+    assert (result["n_cohort"] + result["n_rest"] <= n_las).all()
+    # The worst third is worse on every measure, beyond its 95% interval.
+    assert (result["lower_95"] > 0).all()

@@ -148,3 +148,19 @@ def test_pool_window_by_hand():
     assert one_year["se"].tolist() == pytest.approx([0.1])
     strict = metrics.pool_window(est, ("2016-17", "2017-18", "2018-19"), min_years=3)
     assert strict["value"].isna().all()
+
+
+def test_errors_point_at_the_raw_file_when_the_table_records_it():
+    bad = row("2018-19", "E1", "anxiety", 3.0, None, 3.196) | {
+        "source_file": "personal-wellbeing-estimates.csv",
+        "source_sheet": None,
+        "source_row": 15090,
+    }
+    with pytest.raises(InputError) as error:
+        metrics.estimates(pd.DataFrame([bad]), "mean")
+    assert (error.value.file, error.value.row, error.value.column) == (
+        "personal-wellbeing-estimates.csv",
+        15090,
+        "lower_95",
+    )
+    assert error.value.sheet is None

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from helpers import significance
+from helpers import dataset, significance
 
 Z = norm.ppf(0.975)
 UK = ("K02000001", "United Kingdom", "uk")
@@ -131,3 +131,22 @@ def test_scoreboard_counts_and_verdict():
     board = significance.scoreboard(only_ne, expected_areas=1).set_index("measure")
     assert board.loc["anxiety", "improved_in_every_region_and_nation"] == "yes"
     assert board.loc["worthwhile", "improved_in_every_region_and_nation"] == "no"
+
+
+def test_real_uk_life_satisfaction_2018_19_to_2022_23():
+    # The two rows of the processed table (ONS Explore Local Statistics, K02000001):
+    # 2018-19 7.71 (7.70 to 7.73), 2022-23 7.45 (7.43 to 7.47); se of the difference 0.05 / 3.92.
+    table = significance.regional_change(dataset.load_estimates())
+    uk = table[(table["area_code"] == "K02000001") & (table["measure"] == "life_satisfaction")]
+    uk = uk.iloc[0]
+    assert (uk["baseline_value"], uk["latest_value"]) == (7.71, 7.45)
+    assert uk["difference"] == pytest.approx(-0.26)
+    assert uk["lower_95"] == pytest.approx(-0.26 - Z * 0.05 / 3.92)
+    assert uk["upper_95"] == pytest.approx(-0.26 + Z * 0.05 / 3.92)
+    assert uk["description"] == "a statistically significant decrease (a deterioration)"
+
+
+def test_real_scoreboard_covers_twelve_regions_and_nations():
+    board = significance.scoreboard(significance.regional_change(dataset.load_estimates()))
+    assert board["n_areas"].tolist() == [12, 12, 12, 12]
+    assert board["n_compared"].tolist() == [12, 12, 12, 12]

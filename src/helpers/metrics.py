@@ -97,6 +97,19 @@ def check_columns(df: pd.DataFrame, source: str) -> None:
             raise InputError("tidy table lacks a required column", file=source, column=column)
 
 
+def _where(rows: pd.DataFrame, row: object, column: str, source: str) -> dict[str, object]:
+    """Locate a bad row: its raw file, sheet and row when the table records them, else the table."""
+    if "source_file" in rows.columns and pd.notna(rows.at[row, "source_file"]):
+        sheet = rows.at[row, "source_sheet"] if "source_sheet" in rows.columns else None
+        return {
+            "file": rows.at[row, "source_file"],
+            "sheet": None if pd.isna(sheet) else sheet,
+            "row": int(rows.at[row, "source_row"]),
+            "column": column,
+        }
+    return {"file": source, "row": int(row), "column": column}
+
+
 def _check_limits(rows: pd.DataFrame, source: str) -> None:
     """Refuse counted estimates without a value or 95% limits, or with limits out of order."""
     for column in ("value", "lower_95", "upper_95"):
@@ -105,9 +118,7 @@ def _check_limits(rows: pd.DataFrame, source: str) -> None:
             row = rows.index[missing.to_numpy()][0]
             raise InputError(
                 f"{rows.at[row, 'status']} estimate has no {column}",
-                file=source,
-                row=int(row),
-                column=column,
+                **_where(rows, row, column, source),
                 value=rows.at[row, "area_code"],
             )
     bad = (rows["lower_95"] > rows["value"]) | (rows["value"] > rows["upper_95"])
@@ -115,9 +126,7 @@ def _check_limits(rows: pd.DataFrame, source: str) -> None:
         row = rows.index[bad.to_numpy()][0]
         raise InputError(
             "95% limits do not enclose the estimate",
-            file=source,
-            row=int(row),
-            column="lower_95",
+            **_where(rows, row, "lower_95", source),
             value=(rows.at[row, "lower_95"], rows.at[row, "value"], rows.at[row, "upper_95"]),
         )
 
@@ -144,9 +153,7 @@ def estimates(
         row = out.index[duplicated.to_numpy()][0]
         raise InputError(
             "more than one estimate for a period, area and measure",
-            file=source,
-            row=int(row),
-            column="area_code",
+            **_where(out, row, "area_code", source),
             value=out.at[row, "area_code"],
         )
     return (
