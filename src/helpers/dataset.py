@@ -9,7 +9,6 @@ the previous good snapshot.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tempfile
@@ -21,12 +20,14 @@ import pandas as pd
 import yaml
 
 from helpers import config, geography
+from helpers.checksums import sha256_of
 from helpers.errors import InputError
 from helpers.schema import COLUMNS, KEY, STATISTICS
 from helpers.sources.ons_cmd import read_ons_cmd
 from helpers.sources.ons_els_wellbeing import read_ons_els_wellbeing
 from helpers.sources.ons_workbook import read_ons_workbook
-from helpers.validation import validate_estimates
+from helpers.supporting import build_supporting
+from helpers.validation import exceptions_report, validate_estimates
 
 CATALOGUE = config.ROOT / "config" / "sources.yml"
 PARSERS: dict[str, Callable[[Path], pd.DataFrame]] = {
@@ -45,6 +46,7 @@ PROVENANCE = (
 )
 OUTPUT_COLUMNS = (*COLUMNS, *PROVENANCE)
 TABLE = "wellbeing"
+SUPPORTING = "supporting"
 PRECEDENCE_RULE = (
     "Where several sources give the same estimate (period, area code, measure, statistic), the "
     "source listed first in config/sources.yml (the latest ONS release) is preferred, whatever "
@@ -53,15 +55,6 @@ PRECEDENCE_RULE = (
 )
 # Values are published to two decimals: differences up to this are rounding.
 ROUNDING_TOLERANCE = 0.011
-
-
-def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file, recorded so every output traces back to exact inputs."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def load_catalogue(path: Path = CATALOGUE) -> list[dict[str, Any]]:
@@ -182,10 +175,18 @@ def summarise(df: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def write_outputs(folder: Path, table: pd.DataFrame, comparison: pd.DataFrame) -> None:
-    """Write the table (CSV and Parquet) and the source comparison, byte-stable."""
-    table.to_csv(folder / f"{TABLE}.csv", index=False, lineterminator="\n", float_format="%.10g")
-    table.to_parquet(folder / f"{TABLE}.parquet", index=False, compression="zstd")
+def write_table(folder: Path, name: str, table: pd.DataFrame) -> None:
+    """Write one table as CSV and Parquet, byte-stable for the same content."""
+    table.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n", float_format="%.10g")
+    table.to_parquet(folder / f"{name}.parquet", index=False, compression="zstd")
+
+
+def write_outputs(
+    folder: Path, table: pd.DataFrame, comparison: pd.DataFrame, supporting: pd.DataFrame
+) -> None:
+    """Write the well-being and supporting tables and the source comparison."""
+    write_table(folder, TABLE, table)
+    write_table(folder, SUPPORTING, supporting)
     comparison.to_csv(
         folder / "source-comparison.csv", index=False, lineterminator="\n", float_format="%.10g"
     )
@@ -214,15 +215,22 @@ def build_processed(raw_dir: Path | None = None, out_dir: Path | None = None) ->
     table = tidy(rows, order)
     validate_estimates(table)
     comparison = compare_sources(table)
+    supporting, supporting_sources = build_supporting(raw_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     staging.chmod(0o755)
     try:
-        write_outputs(staging, table, comparison)
+        write_outputs(staging, table, comparison, supporting)
         manifest = {
             "table": TABLE,
             "precedence_rule": PRECEDENCE_RULE,
             "sources": sources,
+            "supporting_sources": supporting_sources,
+            "supporting": {
+                "rows": len(supporting),
+                "metrics": int(supporting["metric_id"].nunique()),
+            },
+            "validation_exceptions": exceptions_report(),
             "processed": summarise(table),
             "source_comparison": {
                 "rows_beyond_rounding": len(comparison),
@@ -240,6 +248,12 @@ def build_processed(raw_dir: Path | None = None, out_dir: Path | None = None) ->
         if staging.exists():
             shutil.rmtree(staging)
     return manifest
+
+
+def load_supporting(processed_dir: Path | None = None) -> pd.DataFrame:
+    """The processed supporting-metrics table."""
+    folder = Path(processed_dir) if processed_dir else config.processed_dir()
+    return pd.read_parquet(folder / f"{SUPPORTING}.parquet")
 
 
 def load_estimates(

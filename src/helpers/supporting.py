@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from helpers.checksums import sha256_of
 from helpers.errors import InputError
 from helpers.registry import NOT_YET_AVAILABLE, load_registry
 
@@ -30,11 +30,6 @@ COLUMNS = [
 ]
 SORT_KEY = ["metric_id", "area_level", "area_code", "period", "source_file", "source_row"]
 UPPER_TIER_BASIS = "upper-tier value applied to lower-tier LA"
-
-
-def _sha256(path: Path) -> str:
-    """Checksum a raw file so the manifest pins exactly what was read."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _read_file(raw_dir: Path, source_id: str, relative: str) -> pd.DataFrame:
@@ -61,7 +56,7 @@ def _file_entry(
     entry = {
         "source_id": source_id,
         "file": relative,
-        "sha256": _sha256(raw_dir / relative),
+        "sha256": sha256_of(raw_dir / relative),
         "publisher": source["publisher"],
         "url": source.get("url", ""),
         "licence": source["licence"],
