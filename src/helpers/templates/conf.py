@@ -41,3 +41,4 @@ html_theme_options = {
     "footer_end": [],
 }
 copyright = "Crown copyright. Open Government Licence v3.0"
+html_context = {"default_mode": "auto"}
