@@ -14,15 +14,17 @@ from helpers.registry import REGISTRY_FILE, annex_a, annex_b, load_registry
 def test_registry_lists_every_driver_and_marks_missing_metrics() -> None:
     registry = load_registry()
     drivers = annex_a(registry)
-    assert len(drivers) == 20
+    assert len(drivers) == 21
     assert drivers.groupby("group").size().to_dict() == {
         "communities": 4,
         "individuals": 3,
         "mission": 13,
+        "non_priority": 1,
     }
     metrics = annex_b(registry).set_index("metric_id")
     assert metrics.loc["children_looked_after_rate", "source_id"] == "not_yet_available"
     assert "full-time" in metrics.loc["median_weekly_pay", "proxy_note"]
+    assert metrics.loc["visited_heritage_site", "drivers"] == "Engagement with culture and heritage"
 
 
 def _broken(tmp_path: Path, change) -> Path:

@@ -14,7 +14,9 @@ from helpers.errors import InputError
 REGISTRY_FILE = ROOT / "config" / "registry.yml"
 NOT_YET_AVAILABLE = "not_yet_available"
 POLARITIES = ("higher_is_better", "higher_is_worse", "not_applicable")
-DRIVER_GROUPS = ("mission", "individuals", "communities")
+# Priority drivers the mission names, then what matters for individuals and for communities,
+# then drivers the mission names without making them a priority.
+DRIVER_GROUPS = ("mission", "individuals", "communities", "non_priority")
 METRIC_KEYS = (
     "id",
     "name",

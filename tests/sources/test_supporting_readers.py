@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from helpers.config import raw_dir
@@ -69,12 +70,63 @@ def test_flytipping_city_of_london() -> None:
     assert (before["status_raw"], before["status"]) == (":", "not_available")
 
 
+def test_flytipping_region_totals_have_codes() -> None:
+    table = defra_flytipping.read(raw_dir() / SUPPORTING / "defra-fly-tipping/Flytipping.xlsx")
+    totals = table[(table["area_level"] != "ltla") & (table["series"] == "Total Incidents")]
+    east = _one(totals, period="2012-13", area_code="E12000006")
+    assert (east["area_name"], east["value"], east["source_row"]) == ("East of England", 56484, 6)
+    assert (totals["area_code"] != "").all()
+    assert len(totals) == 10 * 10
+
+
+def test_flytipping_rebased_england_total_is_its_own_series() -> None:
+    table = defra_flytipping.read(raw_dir() / SUPPORTING / "defra-fly-tipping/Flytipping.xlsx")
+    england = table[(table["area_code"] == "E92000001") & (table["period"] == "2018-19")]
+    by_series = england.set_index("series")["value"]
+    assert by_series["Total Incidents"] == 1072468
+    assert by_series["Total Incidents (England total comparable with 2019/20)"] == 957157
+
+
+def test_flytipping_unknown_region_is_named(tmp_path: Path) -> None:
+    source = raw_dir() / SUPPORTING / "defra-fly-tipping/Flytipping.xlsx"
+    book = openpyxl.load_workbook(source)
+    book[defra_flytipping.SHEET]["D6"] = "Eastern"
+    path = tmp_path / "Flytipping.xlsx"
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        defra_flytipping.read(path)
+    assert str(caught.value) == (
+        "region total names a region not in the geography lookup (file Flytipping.xlsx, "
+        "sheet 'LA_incidents', row 6, column 'Region', value 'Eastern')"
+    )
+
+
+def test_neet_placeholder_rows_are_their_own_series() -> None:
+    table = dfe_neet.read(raw_dir() / SUPPORTING / "dfe-neet-16-17/neet-2021.csv")
+    placeholders = table[table["area_code"] == ""]
+    assert sorted(placeholders["source_row"].unique()) == [161, 162]
+    assert placeholders["series"].str.endswith(dfe_neet.DEMO_SERIES).all()
+
+
+def test_neet_row_without_code_is_named(tmp_path: Path) -> None:
+    lines = (raw_dir() / SUPPORTING / "dfe-neet-16-17/neet-2025.csv").read_text().splitlines()
+    lines[3] = lines[3].replace(",E06000015,Derby,", ",,Derby,")
+    path = tmp_path / "neet-2025.csv"
+    path.write_text("\n".join(lines[:5]) + "\n")
+    with pytest.raises(InputError) as caught:
+        dfe_neet.read(path)
+    assert str(caught.value) == (
+        "area has no code (file neet-2025.csv, row 4, column 'new_la_code')"
+    )
+
+
 def test_health_index_hartlepool_2021() -> None:
     path = raw_dir() / SUPPORTING / "ons-health-index/england_health_index_subdomains.csv"
     table = health_index.read(path)
     row = _one(table, area_code="E06000001", period="2021", series="Mental health")
-    assert (row["value"], row["source_row"]) == (87.6, 2)
+    assert (row["value"], row["source_row"], row["area_name"]) == (87.6, 2, "Hartlepool")
     assert len(table) == 2149 * 14
+    assert (table["area_name"] != "").all()
 
 
 def test_temporary_accommodation_first_row() -> None:
@@ -84,6 +136,8 @@ def test_temporary_accommodation_first_row() -> None:
         table, area_code="E07000223", series="Households in temporary accommodation per 1,000"
     )
     assert row["value"] == pytest.approx(4.71434557899148)
+    assert row["area_name"] == "Adur"
+    assert (table["area_name"] != "").all()
     assert (table["status"] == "not_available").sum() == 20
 
 

@@ -9,6 +9,7 @@ import openpyxl
 import pandas as pd
 
 from helpers.errors import InputError
+from helpers.sources.area_lookups import REGION_ALIASES, region_codes
 from helpers.sources.delimited import marker_status, source_frame
 
 SHEET = "LA_incidents"
@@ -21,6 +22,12 @@ SERIES = {
     "Mid population estimates": "people",
 }
 TOTAL = "*Total"
+ENGLAND = "*Total England"
+# 2018-19 has two England totals: the original, on the basis of earlier years (kept as England),
+# and one re-based to compare with 2019-20, read as its own series so the manifest counts it.
+ENGLAND_ORIGINAL = "*Total England (original)"
+ENGLAND_REBASED = "*Total England (comparable with 2019/20)"
+REBASED_SERIES = " (England total comparable with 2019/20)"
 MARKERS = (":",)
 
 
@@ -56,14 +63,25 @@ def _header(path: Path, cells: tuple) -> dict[str, int]:
     return names
 
 
-def _area(cells: tuple, index: dict[str, int]) -> tuple[str, str, str]:
+def _area(
+    path: Path, line: int, cells: tuple, index: dict[str, int], regions: dict[str, str]
+) -> tuple[str, str, str]:
     """Return code, name and level; every LA listed is lower tier, '*Total' rows are totals."""
     code, name, region = (str(cells[index[c]]).strip() for c in ("ONS Code", "LA Name", "Region"))
     if code != TOTAL:
         return code, name, "ltla"
-    if region == "*Total England":
+    if region in (ENGLAND, ENGLAND_ORIGINAL, ENGLAND_REBASED):
         return "E92000001", "England", "nation"
-    return "", region, "region"
+    if region not in regions:
+        raise InputError(
+            "region total names a region not in the geography lookup",
+            file=path,
+            sheet=SHEET,
+            row=line,
+            column="Region",
+            value=region,
+        )
+    return regions[region], REGION_ALIASES.get(region, region), "region"
 
 
 def read(path: Path) -> pd.DataFrame:
@@ -78,17 +96,19 @@ def read(path: Path) -> pd.DataFrame:
     for _ in range(HEADER_ROW - 1):
         next(rows_iter, None)
     index = _header(path, next(rows_iter, ()))
+    regions = region_codes()
     rows = []
     for line, cells in enumerate(rows_iter, start=HEADER_ROW + 1):
         if all(cell is None for cell in cells):
             continue
-        code, name, level = _area(cells, index)
+        code, name, level = _area(path, line, cells, index, regions)
+        rebased = str(cells[index["Region"]]).strip() == ENGLAND_REBASED
         for column, unit in SERIES.items():
             value, text = _cell_number(path, line, column, cells[index[column]])
             raw, status = marker_status(text, value)
             rows.append(
                 {
-                    "series": column,
+                    "series": column + REBASED_SERIES if rebased else column,
                     "period": str(cells[index["Year"]]).strip(),
                     "area_code": code,
                     "area_name": name,

@@ -7,11 +7,13 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.errors import InputError
+from helpers.sources.area_lookups import name_of, names_by_code
 from helpers.sources.delimited import STATUS_BY_MARKER, read_records, source_frame, wide_rows
 
 ID_COLUMNS = ("ltla21_code", "year")
 # Index scores: 100 = England in 2015; higher is healthier.
 UNIT = "index (England 2015 = 100)"
+NAMES = ("lookup_ltla21_utla21.csv", "ltla21_code", "ltla21_name")
 
 
 def _year(path: Path, line: int, text: str) -> str:
@@ -30,6 +32,7 @@ def _year(path: Path, line: int, text: str) -> str:
 def read(path: Path) -> pd.DataFrame:
     """Read a Health Index file (overall or subdomains): every score column is a series."""
     header, records = read_records(path, ID_COLUMNS)
+    names = names_by_code(*NAMES)
     series = {column: UNIT for column in header if column not in ID_COLUMNS}
     rows = wide_rows(
         path,
@@ -38,7 +41,9 @@ def read(path: Path) -> pd.DataFrame:
         STATUS_BY_MARKER,
         period=lambda r: _year(path, r.line, r.cells["year"]),
         area_code=lambda r: r.cells["ltla21_code"].strip(),
-        area_name=lambda r: "",
+        area_name=lambda r: name_of(
+            names, r.cells["ltla21_code"].strip(), file=path, row=r.line, column="ltla21_code"
+        ),
         area_level=lambda r: "ltla",
     )
     return source_frame(rows)
