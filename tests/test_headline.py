@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from helpers import dataset, headline
+from helpers import charts, dataset, headline
 from helpers.config import processed_dir
 from helpers.errors import InputError
 
@@ -134,12 +134,12 @@ def test_non_significant_change_by_hand(changes):
 
 def test_group_title_counts_significant_regions(changes):
     # West Midlands worthwhile 7.83 -> 7.77 is the one region of the five not significant.
-    title = headline.group_title(
-        changes, headline.REGION_GROUPS["North and Midlands"], "worthwhile", "North and Midlands"
+    north = headline.REGION_GROUPS["North and Midlands"]
+    assert headline.group_title(changes, north, "worthwhile") == (
+        "Worthwhile: lower in 2022-23 than 2018-19 in 4 of 5 regions"
     )
-    assert title == (
-        "Worthwhile, North and Midlands: significantly lower in 2022-23 than in 2018-19 "
-        "in 4 of 5 regions, higher in 0"
+    assert headline.group_title(changes, north, "anxiety") == (
+        "Anxiety: higher in 2022-23 than 2018-19 in 5 of 5 regions"
     )
 
 
@@ -220,3 +220,24 @@ def test_definitions_thresholds():
     assert defs.loc["anxiety", "threshold"] == "6 to 10 on the 0 to 10 scale"
     assert defs.loc["life_satisfaction", "threshold"] == "0 to 4 on the 0 to 10 scale"
     assert defs.loc["happiness", "question"] == "Overall, how happy did you feel yesterday?"
+
+
+def test_charts_state_findings_from_the_numbers(means, shares, changes, table):
+    uk = headline.mean_trend_chart(means, changes, "life_satisfaction", headline.UK_AND_NATIONS)
+    assert uk.name == "means-uk-and-nations-life-satisfaction"
+    assert len(uk.data) == 5 * 12
+    assert charts.header_text(uk.figure, "title") == (
+        "UK life satisfaction was lower in 2022-23 than in 2018-19"
+    )
+    assert "7.45 (95% CI 7.43 to 7.47) in 2022-23" in uk.alt
+    share = headline.share_trend_chart(shares)
+    assert charts.header_text(share.figure, "title") == (
+        "4 of 4 UK low well-being shares were lower in 2014-15 than in 2011-12"
+    )
+    assert "4.80% (95% CI 4.66% to 4.93%) in 2014-15" in share.alt
+    local = headline.la_chart(headline.la_distribution(table, "2022-23"), "life_satisfaction")
+    assert charts.header_text(local.figure, "title") == (
+        "Mean life satisfaction by local authority, 2022-23: median 7.48"
+    )
+    assert "from 6.46 in Cambridge" in local.caption
+    assert "11 without a published estimate" in local.caption

@@ -6,12 +6,14 @@ Everything the Headline metrics section shows is computed here from the processe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
-from helpers import metrics, significance
+from helpers import charts, metrics, significance
 from helpers.errors import InputError
 from helpers.geography import ENGLAND, NORTHERN_IRELAND, SCOTLAND, UK, WALES
 from helpers.schema import AREA_LEVELS, HEADLINE_BAND, MEASURES, STATISTICS
@@ -20,10 +22,13 @@ TABLE = "wellbeing.parquet"
 HEADLINE_LEVELS = ("uk", "nation", "region")
 NATION_ORDER = (ENGLAND, WALES, SCOTLAND, NORTHERN_IRELAND)
 EXPECTED_AREAS = 14  # the UK, four nations and nine English regions
+SOURCE = "ONS, Annual Population Survey, personal well-being estimates"
+UK_AND_NATIONS = "UK and nations"
 REGION_GROUPS = {
     "North and Midlands": ("E12000001", "E12000002", "E12000003", "E12000004", "E12000005"),
     "East, London and South": ("E12000006", "E12000007", "E12000008", "E12000009"),
 }
+CHART_GROUPS = {UK_AND_NATIONS: (UK, *NATION_ORDER)} | REGION_GROUPS
 # Which ONS release each source holds; the workbook shares must be labelled as first published.
 RELEASES = {
     "ons_cmd_wellbeing_local_authority_v4": "revised series",
@@ -244,21 +249,23 @@ def finding_title(row: pd.Series) -> str:
     return f"{what} was {direction} in {latest} than in {baseline}"
 
 
-def group_title(changes: pd.DataFrame, codes: Iterable[str], measure: str, group: str) -> str:
+def group_title(changes: pd.DataFrame, codes: Iterable[str], measure: str) -> str:
     """A title counting the regions of a group whose change was significant, and its direction."""
     rows = changes[changes["area_code"].isin(list(codes)) & (changes["measure"] == measure)]
     first = rows.iloc[0]
-    tested = rows[rows["p_value"].notna()]
-    significant = tested[tested["p_value"] < significance.ALPHA]
+    significant = rows[rows["p_value"] < significance.ALPHA]
     fell, rose = (
         int((significant["difference"] < 0).sum()),
         int((significant["difference"] > 0).sum()),
     )
+    main, count, other, other_count = (
+        ("lower", fell, "higher", rose) if fell >= rose else ("higher", rose, "lower", fell)
+    )
     label = SHORT_LABELS[measure] if first["basis"] == "mean" else SHARE_LABELS[measure]
-    label = label[0].upper() + label[1:]
     return (
-        f"{label}, {group}: significantly lower in {first['latest_period']} than in "
-        f"{first['baseline_period']} in {fell} of {len(rows)} regions, higher in {rose}"
+        f"{label[0].upper() + label[1:]}: {main} in {first['latest_period']} than "
+        f"{first['baseline_period']} in {count} of {len(rows)} regions"
+        + (f", {other} in {other_count}" if other_count else "")
     )
 
 
@@ -469,15 +476,184 @@ def definitions_table() -> pd.DataFrame:
     )
 
 
-def wide_estimates(series: pd.DataFrame, periods: Sequence[str], unit: str = "") -> pd.DataFrame:
-    """Display table: one row per area and measure, one column per period, markers kept."""
-    rows = series[series["period"].isin(periods)]
+def estimates_by_measure(series: pd.DataFrame, period: str, unit: str = "") -> pd.DataFrame:
+    """Display table of one year: one row per area, one column per measure, markers kept."""
+    rows = series[series["period"] == period]
     text = [
         estimate_text(r.value, r.lower_95, r.upper_95, r.marker, unit) for r in rows.itertuples()
     ]
     table = rows.assign(estimate=text).pivot(
-        index=["area_code", "area_name", "measure"], columns="period", values="estimate"
+        index="area_code", columns="measure", values="estimate"
     )
-    order = series[["area_code", "measure"]].drop_duplicates()
-    table = order.merge(table.reset_index(), how="left").drop(columns="area_code")
-    return table.rename(columns={"area_name": "area"})
+    areas = series[["area_code", "area_name"]].drop_duplicates()
+    table = areas.merge(table[list(MEASURES)].reset_index(), how="left").drop(columns="area_code")
+    return table.rename(columns={"area_name": "area", **SHORT_LABELS})
+
+
+def status_sentence(series: pd.DataFrame, what: str) -> str:
+    """Reader text counting a series' estimates by status, with the ONS markers."""
+    n = status_counts(series)
+    return (
+        f"Of the {n['rows']} estimates of {what}, {n['published']} are published, "
+        f"{n['low_reliability']} are of low reliability [u], {n['suppressed']} are suppressed "
+        f"[x] and {n['no_estimate']} have no estimate."
+    )
+
+
+def change_display(changes: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Display table of one measure's change per area: both years, difference and its test."""
+    rows = changes[changes["measure"] == measure]
+    unit = "%" if rows["basis"].iloc[0] == "share" else ""
+    first = rows.iloc[0]
+    return pd.DataFrame(
+        {
+            "area": rows["area_name"],
+            first["baseline_period"]: [
+                estimate_text(r.baseline_value, r.baseline_lower_95, r.baseline_upper_95, unit=unit)
+                for r in rows.itertuples()
+            ],
+            first["latest_period"]: [
+                estimate_text(r.latest_value, r.latest_lower_95, r.latest_upper_95, unit=unit)
+                for r in rows.itertuples()
+            ],
+            "difference": [
+                estimate_text(r.difference, r.difference_lower_95, r.difference_upper_95)
+                for r in rows.itertuples()
+            ],
+            "result": rows["description"],
+        }
+    ).reset_index(drop=True)
+
+
+class Chart(NamedTuple):
+    """A finished figure with its name, alt text, caption and the data it draws."""
+
+    name: str
+    figure: Figure
+    alt: str
+    caption: str
+    data: pd.DataFrame
+
+
+def _slug(text: str) -> str:
+    """File-name form of a label: lower case words joined by hyphens."""
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def mean_trend_chart(
+    means: pd.DataFrame, changes: pd.DataFrame, measure: str, group: str, source: str = SOURCE
+) -> Chart:
+    """Line chart of one measure's mean over every year for the UK and nations or a region group.
+
+    The title states the tested change between the baseline and latest years.
+    """
+    codes = CHART_GROUPS[group]
+    data = means[means["area_code"].isin(codes) & (means["measure"] == measure)]
+    periods = metrics.window_label(sorted(data["period"].unique()))
+    if group == UK_AND_NATIONS:
+        title = finding_title(one_change(changes, UK, measure))
+    else:
+        title = group_title(changes, codes, measure)
+    label = SHORT_LABELS[measure]
+    basis = f"Mean rating of {MEASURE_LABELS[measure]}, 0 to 10, revised series"
+    fig = charts.line_chart(
+        data,
+        title=title,
+        basis=f"{basis}, {group}",
+        periods=f"{periods}, shaded bands are 95% confidence intervals",
+        source=source,
+        y_label=f"Mean {label} (0 to 10)",
+    )
+    alt = charts.line_alt_text(data, what=f"mean {label} rating (0 to 10)")
+    counted = (
+        ""
+        if group == UK_AND_NATIONS
+        else " (regions counted where the change is statistically significant)"
+    )
+    caption = (
+        f"{title}{counted}. Mean {label} rating (0 to 10), {group}, {periods} (revised series), "
+        "with 95% confidence intervals."
+    )
+    return Chart(f"means-{_slug(group)}-{_slug(label)}", fig, alt, caption, data)
+
+
+def one_change(changes: pd.DataFrame, area_code: str, measure: str) -> pd.Series:
+    """The change row of one area and measure."""
+    rows = changes[(changes["area_code"] == area_code) & (changes["measure"] == measure)]
+    return rows.iloc[0]
+
+
+def share_changes(shares: pd.DataFrame, area_code: str = UK) -> pd.DataFrame:
+    """First vs last year of shares for one area, per measure, tested as independent estimates."""
+    rows = shares[(shares["area_code"] == area_code) & shares["value"].notna()]
+    first, last = rows["period"].min(), rows["period"].max()
+    pair = [
+        rows[rows["period"] == p].set_index("measure").loc[list(MEASURES)] for p in (first, last)
+    ]
+    se = [metrics.standard_error(p["lower_95"], p["upper_95"]) for p in pair]
+    test = significance.compare(pair[0]["value"], se[0], pair[1]["value"], se[1])
+    test = test.assign(measure=list(MEASURES), first_period=first, last_period=last)
+    test["description"] = [
+        significance.describe_change(
+            r.difference,
+            r.lower_95,
+            r.upper_95,
+            r.p_two_sided,
+            significance.polarity("share", r.measure),
+        )
+        for r in test.itertuples()
+    ]
+    return test
+
+
+def share_trend_chart(shares: pd.DataFrame, source: str = SOURCE) -> Chart:
+    """Line chart of the four UK headline shares by year, as first published, with their CIs."""
+    data = shares[shares["area_code"] == UK].assign(share=lambda d: d["measure"].map(SHARE_LABELS))
+    tests = share_changes(shares)
+    first, last = tests["first_period"].iloc[0], tests["last_period"].iloc[0]
+    fell = int(((tests["p_two_sided"] < significance.ALPHA) & (tests["difference"] < 0)).sum())
+    title = f"{fell} of 4 UK low well-being shares were lower in {last} than in {first}"
+    periods = f"{first} to {last}, as first published"
+    fig = charts.line_chart(
+        data,
+        title=title,
+        basis="Per cent of adults with low life satisfaction, worthwhile or happiness (0 to 4) "
+        "or high anxiety (6 to 10)",
+        periods=f"{periods}; shaded bands are 95% confidence intervals",
+        source=source,
+        y_label="Per cent of adults",
+        group="share",
+    )
+    alt = charts.line_alt_text(
+        data, what="UK shares of adults with low well-being", suffix="%", group="share"
+    )
+    caption = (
+        f"{title} (statistically significant differences). Per cent of UK adults with low "
+        f"well-being, {periods}, with 95% confidence intervals."
+    )
+    return Chart("shares-uk", fig, alt, caption, data)
+
+
+def la_chart(dist: pd.DataFrame, measure: str, source: str = SOURCE) -> Chart:
+    """Histogram of one measure's mean across local authorities in one year."""
+    data = dist[dist["measure"] == measure]
+    period = data["period"].iloc[0]
+    have = data[data["value"].notna()]
+    lo, hi = have.loc[have["value"].idxmin()], have.loc[have["value"].idxmax()]
+    label = SHORT_LABELS[measure]
+    title = f"Mean {label} by local authority, {period}: median {have['value'].median():.2f}"
+    fig = charts.distribution_chart(
+        data,
+        title=title,
+        basis=f"Mean rating of {MEASURE_LABELS[measure]}, 0 to 10, revised series",
+        periods=f"{period}, {len(have)} local authorities with an estimate, as published",
+        source=source,
+        x_label=f"Mean {label} (0 to 10)",
+    )
+    alt = charts.distribution_alt_text(data, what=f"mean {label} rating in {period}")
+    caption = (
+        f"{title}, from {lo['value']:.2f} in {lo['area_name']} to {hi['value']:.2f} in "
+        f"{hi['area_name']}. Mean {label} rating (0 to 10), {period}, one estimate per local "
+        f"authority; {len(data) - len(have)} without a published estimate ([x] or [u])."
+    )
+    return Chart(f"la-distribution-{period}-{_slug(label)}", fig, alt, caption, data)
