@@ -279,10 +279,11 @@ def choropleth(
     source: str,
     units: str,
     diverging: bool = False,
+    path: str | Path | None = None,
 ) -> Figure:
     """Geographic map of the data from choropleth_data on the boundaries of its vintage."""
     charts.require_text(basis=basis, periods=periods)
-    rings = boundaries(vintage).set_index("area_code")["rings"]
+    rings = boundaries(vintage, path=path).set_index("area_code")["rings"]
     missing = sorted(set(data["area_code"]) - set(rings.index))
     if missing:
         raise ValueError(f"{len(missing)} areas have no {vintage} boundary: {missing[:10]}")
