@@ -21,12 +21,12 @@ data: $(BIN)/.installed
 	$(BIN)/wellbeing data build
 
 test: $(BIN)/.installed system-deps
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Chromium (browser tests) and poppler-utils (PDF checks) come from Debian.
 system-deps:
