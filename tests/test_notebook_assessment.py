@@ -1,0 +1,116 @@
+"""Execute the mission assessment notebook with papermill and check the numbers it publishes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import papermill
+import pytest
+
+from helpers.config import ROOT
+
+NOTEBOOK = ROOT / "notebooks" / "02-mission-assessment.ipynb"
+TABLES = (
+    "gap-series",
+    "gap-change",
+    "bootstrap-reference",
+    "cohort",
+    "regional-tests",
+    "scoreboard",
+    "sensitivity",
+    "reconciliation",
+    "coverage",
+)
+SHARE = {
+    "metric_basis": "share",
+    "gap_baseline_periods": ["2011-12"],
+    "latest_period": "2014-15",
+    "baseline_period": "2011-12",
+}
+
+
+def run(tmp: Path, **parameters: object) -> tuple[Path, dict]:
+    """Execute the notebook into tmp, returning its data folder and the executed notebook."""
+    data = tmp / "data"
+    out = tmp / "executed.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters={
+            "data_dir": str(data),
+            "processed_dir": str(ROOT / "data" / "processed"),
+            **parameters,
+        },
+        cwd=str(NOTEBOOK.parent),
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    return data, json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def mean_run(tmp_path_factory) -> tuple[Path, dict]:
+    """The notebook with its default (2024 edition) parameters."""
+    return run(tmp_path_factory.mktemp("mean"))
+
+
+@pytest.fixture(scope="module")
+def share_run(tmp_path_factory) -> tuple[Path, dict]:
+    """The notebook on the share basis for 2011-12 to 2014-15, by parameters alone."""
+    return run(tmp_path_factory.mktemp("share"), **SHARE)
+
+
+def read(data: Path, name: str) -> pd.DataFrame:
+    """One published table."""
+    return pd.read_csv(data / f"{name}.csv")
+
+
+def test_default_run_publishes_every_table_with_its_parameters(mean_run):
+    data, _ = mean_run
+    for name in TABLES:
+        meta = json.loads((data / f"{name}.json").read_text(encoding="utf-8"))
+        assert meta["parameters"]["metric_basis"] == "mean"
+        assert meta["parameters"]["gap_baseline_periods"] == ["2016-17", "2017-18", "2018-19"]
+        assert meta["rows"] == len(read(data, name))
+
+
+def test_default_run_gap_change_and_cohort(mean_run):
+    data, _ = mean_run
+    change = read(data, "gap-change").set_index("metric")
+    assert change.loc["life_satisfaction", "change"] == pytest.approx(-0.0801934, abs=1e-6)
+    assert change.loc["anxiety", "gap_baseline"] == pytest.approx(0.281288, abs=1e-6)
+    assert (change["latest"] == "2020-21 to 2022-23").all()
+    cohort = read(data, "cohort")
+    assert list(cohort.columns[:3]) == ["area_code", "area_name", "region"]
+    assert len(cohort) == 361
+    assert cohort["in_worst_third"].sum() == 119
+    scoreboard = read(data, "scoreboard")
+    assert (scoreboard["improved_in_every_region_and_nation"] == "no").all()
+
+
+def test_default_run_shows_figures_with_alt_text_and_no_errors(mean_run):
+    data, executed = mean_run
+    assert len(list(data.glob("*.png"))) == 4 * 2 + 4 + 1
+    outputs = [o for cell in executed["cells"] for o in cell.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] == "error" or o.get("name") == "stderr"]
+    alts = [
+        o["metadata"]["image/png"]["alt"] for o in outputs if "image/png" in o.get("metadata", {})
+    ]
+    assert len(alts) == 13
+    assert all(alt.strip() for alt in alts)
+
+
+def test_share_run_publishes_real_gaps(share_run):
+    data, _ = share_run
+    series = read(data, "gap-series")
+    first = series[(series["metric"] == "life_satisfaction") & (series["periods"] == "2011-12")]
+    assert first["estimate"].iloc[0] == pytest.approx(2.44111, abs=1e-5)
+    assert first["n_cohort"].iloc[0] == 48
+    assert set(series["basis"]) == {"share"}
+    change = read(data, "gap-change").set_index("metric")
+    assert change.loc["anxiety", "change"] == pytest.approx(-2.2979, abs=1e-4)
+    meta = json.loads((data / "gap-series.json").read_text(encoding="utf-8"))
+    assert meta["parameters"]["gap_baseline_periods"] == ["2011-12"]
+    assert meta["parameters"]["latest_period"] == "2014-15"
