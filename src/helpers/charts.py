@@ -32,7 +32,8 @@ FIGSIZE = (8.0, 5.0)
 TITLE_SIZE = 13
 SUBTITLE_SIZE = 10
 NOTE_SIZE = 8
-HEADER_WRAP = 90
+# Average glyph width as a share of the font size (DejaVu Sans, bold titles included).
+GLYPH_WIDTH = 0.62
 RC = {
     "font.family": "DejaVu Sans",
     "font.size": 10,
@@ -81,17 +82,18 @@ def require_text(**texts: str | None) -> None:
             raise ValueError(f"figure needs a non-empty {name!r} for its header")
 
 
-def _wrap(text: str) -> list[str]:
-    """Split header text into lines that fit the fixed figure width."""
-    return textwrap.wrap(text, HEADER_WRAP) or [""]
+def _wrap(text: str, fig: Figure, fontsize: float) -> list[str]:
+    """Split header text into lines that fit the figure's width at that font size."""
+    usable_pt = fig.get_figwidth() * 72 * 0.95
+    return textwrap.wrap(text, int(usable_pt / (fontsize * GLYPH_WIDTH))) or [""]
 
 
 def style_figure(fig: Figure, *, title: str, basis: str, periods: str, source: str) -> None:
     """Write the left-aligned finding title, basis/periods subtitle and source note; fix margins."""
     require_text(title=title, basis=basis, periods=periods, source=source)
     height_pt = fig.get_figheight() * 72
-    title_lines = _wrap(title)
-    subtitle_lines = _wrap(f"{basis.rstrip('. ')}. {periods.rstrip('. ')}.")
+    title_lines = _wrap(title, fig, TITLE_SIZE)
+    subtitle_lines = _wrap(f"{basis.rstrip('. ')}. {periods.rstrip('. ')}.", fig, SUBTITLE_SIZE)
     y = 1 - 10 / height_pt
     fig.text(
         0.02,
