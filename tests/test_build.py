@@ -15,6 +15,7 @@ from helpers.errors import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOTEBOOKS = FIXTURES / "notebooks"
+PROCESSED = Path(__file__).parents[1] / "data" / "processed"
 
 
 def write_edition(folder: Path, name: str, **changes: object) -> Path:
@@ -148,7 +149,7 @@ def test_published_edition_needs_force_and_matches_lock(tmp_path: Path) -> None:
     """A published edition writes its lock, refuses rebuilds without force, rebuilds to the lock."""
     processed = tmp_path / "processed"
     processed.mkdir()
-    (processed / "manifest.json").write_text('{"snapshot": "fixture"}\n', encoding="utf-8")
+    shutil.copy2(PROCESSED / "manifest.json", processed / "manifest.json")
     sha = hashlib.sha256((processed / "manifest.json").read_bytes()).hexdigest()
     editions, output = tmp_path / "editions", tmp_path / "output"
     path = write_edition(editions, "fixture", status="published")

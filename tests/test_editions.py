@@ -25,12 +25,15 @@ def test_2024_edition_parameters() -> None:
         "metric_basis": "mean",
         "geography_vintage": 2023,
     }
-    assert [s.notebook.name for s in edition.sections] == [
+    assert [s.path.name for s in edition.sections] == [
         "01-headline-metrics.ipynb",
         "02-mission-assessment.ipynb",
         "03-supporting-metrics.ipynb",
         "04-drivers.ipynb",
+        "methodology.md",
     ]
+    assert [s.is_page for s in edition.sections] == [False] * 4 + [True]
+    assert edition.metadata()["url"] == "[web address to be confirmed]"
     assert edition.lock_path.name == "2024.lock.json"
     assert isinstance(edition.release_date, dt.date)
 
@@ -70,6 +73,38 @@ def test_missing_key_and_section_title() -> None:
     raw["sections"][1] = {"notebook": "x.ipynb"}
     with pytest.raises(InputError, match=r"column 'sections\[1\].title'"):
         parse_edition(FIXTURE, raw)
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ({"title": "T", "page": "m.ipynb"}, r"page must be a \.md file.*sections\[1\]\.page"),
+        (
+            {"title": "T", "notebook": "m.md"},
+            r"notebook must be a \.ipynb.*sections\[1\]\.notebook",
+        ),
+        ({"title": "T", "notebook": "a.ipynb", "page": "b.md"}, r"notebook or a page, not both"),
+        ({"title": "T", "page": "m.md", "parameters": {"x": 1}}, r"not executed: no parameters"),
+    ],
+)
+def test_bad_section_files_are_named(section: dict, message: str) -> None:
+    """A page is Markdown, a notebook .ipynb, one of the two; a page takes no parameters."""
+    raw = fixture_raw()
+    raw["sections"][1] = section
+    with pytest.raises(InputError, match=message):
+        parse_edition(FIXTURE, raw)
+
+
+def test_page_section_and_publication_details() -> None:
+    """A Markdown page is a section that is not executed; publisher details reach the metadata."""
+    raw = fixture_raw() | {"publisher": "Office for National Statistics"}
+    raw["sections"].append({"page": "../notebooks/methods.md", "title": "Methods"})
+    edition = parse_edition(FIXTURE, raw)
+    assert [s.is_page for s in edition.sections] == [False, False, True]
+    assert edition.sections[2].path == FIXTURE.parent.parent / "notebooks" / "methods.md"
+    assert edition.metadata()["publisher"] == "Office for National Statistics"
+    with pytest.raises(InputError, match=r"non-empty text.*column 'contact'"):
+        parse_edition(FIXTURE, raw | {"contact": " "})
 
 
 def test_published_needs_snapshot_sha() -> None:

@@ -5,12 +5,22 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
+from helpers.checksums import sha256_of
 from helpers.editions import load_edition
 from helpers.errors import InputError
-from helpers.render import archive_html, changelog_page, front_page, quarto_site, versions
+from helpers.outputs import save_table
+from helpers.render import (
+    archive_html,
+    changelog_page,
+    front_page,
+    quarto_site,
+    release_page,
+    versions,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "editions" / "fixture.yml"
 
@@ -45,6 +55,38 @@ def test_front_page_links_pdf_sections_and_correction(tmp_path: Path) -> None:
     assert "Draft: not an official release. Released 3 February 2025." in page
 
 
+def test_front_page_lists_pages_and_downloads(tmp_path: Path) -> None:
+    """The front page lists the accessibility and release pages, profiles and every download."""
+    folder = edition_files(tmp_path)
+    data = tmp_path / "data"
+    save_table(pd.DataFrame({"measure": ["happiness"], "value": [7.39]}), "uk", data, title="UK")
+    (tmp_path / "profiles").mkdir()
+    for name in ("index.md", "E06000001.md"):
+        (tmp_path / "profiles" / name).write_text("# Profile\n", encoding="utf-8")
+    page = front_page(load_edition("2025", folder), tmp_path)
+    assert ":maxdepth: 1\n\naccessibility\nrelease\nprofiles/index\n```" in page
+    for href in (
+        "wellbeing-mission-update-2025.xlsx",
+        "data/data-dictionary.csv",
+        "data/datapackage.json",
+        "data/uk.csv",
+    ):
+        assert f'<a href="{href}">' in page
+
+
+def test_release_page_cites_sources_and_snapshot(tmp_path: Path) -> None:
+    """The release page cites the edition with the snapshot checksum, sources and licences."""
+    edition = load_edition("2025", edition_files(tmp_path))
+    page = release_page(edition)
+    manifest = edition.processed_dir / "manifest.json"
+    assert f"Data snapshot (SHA-256): `{sha256_of(manifest)}`" in page
+    assert "Well-being mission progress update*, 2025 edition. Released 3 February 2025." in page
+    assert "Office for National Statistics: [Explore Local Statistics, personal well-being" in page
+    assert "Open Government Licence v3.0" in page and "Open Innovations, MIT licence" in page
+    assert "Contains OS data © Crown copyright" in page
+    assert "## Changes and corrections" in page
+
+
 def test_changelog_lists_changes_and_corrections(tmp_path: Path) -> None:
     """The changelog shows dated changes and the correction with a link to the old edition."""
     page = changelog_page(load_edition("2025", edition_files(tmp_path)))
@@ -71,7 +113,7 @@ def test_versions_and_archive(tmp_path: Path) -> None:
 def test_quarto_renderer_without_quarto_says_so(tmp_path: Path) -> None:
     """Without quarto on PATH the quarto renderer stops with a clear message."""
     with pytest.raises(InputError, match="needs the `quarto` command on PATH"):
-        quarto_site(load_edition("2025", edition_files(tmp_path)), tmp_path)
+        quarto_site(load_edition("2025", edition_files(tmp_path)), tmp_path, "# Release\n")
 
 
 @pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH")

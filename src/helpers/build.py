@@ -22,6 +22,7 @@ import nbformat
 import papermill
 from tqdm import tqdm
 
+from helpers.checksums import sha256_of
 from helpers.config import output_dir
 from helpers.editions import Edition, Section, load_edition
 from helpers.errors import InputError
@@ -31,6 +32,9 @@ KERNEL = "python3"
 NOTEBOOKS = "notebooks"
 DATA = "data"
 STAMP = "build-stamp.json"
+# Folders a notebook writes into (relative to the edition), cached with the notebook: its data
+# files and any generated site pages (see helpers.render).
+WRITTEN = (DATA, "profiles")
 
 
 class BuildError(InputError):
@@ -43,15 +47,6 @@ class BuildError(InputError):
         self.args = (f"{problem} ({where})",)
 
 
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def tree_digest(folder: Path, patterns: tuple[str, ...] = ("**/*",)) -> str:
     """sha256 over the relative names and contents of files in a folder (empty if absent)."""
     digest = hashlib.sha256()
@@ -61,7 +56,7 @@ def tree_digest(folder: Path, patterns: tuple[str, ...] = ("**/*",)) -> str:
             if "__pycache__" in path.parts:
                 continue
             digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(sha256_file(path).encode())
+            digest.update(sha256_of(path).encode())
     return digest.hexdigest()
 
 
@@ -82,10 +77,10 @@ def section_parameters(edition: Edition, section: Section, processed: str) -> di
 
 def section_key(section: Section, parameters: dict[str, Any], inputs: dict[str, str]) -> str:
     """Content hash of everything a section's outputs depend on."""
-    if not section.notebook.is_file():
-        raise BuildError("section notebook does not exist", file=section.notebook)
+    if not section.path.is_file():
+        raise BuildError("section file does not exist", file=section.path)
     record = {
-        "notebook": sha256_file(section.notebook),
+        "notebook": sha256_of(section.path),
         "parameters": parameters,
         "kernel": KERNEL,
         **inputs,
@@ -129,20 +124,25 @@ def kernel_environment() -> Iterator[None]:
             os.environ["PYTHONHASHSEED"] = hashseed
 
 
-def snapshot(folder: Path) -> dict[str, str]:
-    """Map each file in a folder to its sha256, to see which files a notebook wrote."""
-    return {p.name: sha256_file(p) for p in sorted(folder.iterdir()) if p.is_file()}
+def snapshot(build: Path) -> dict[str, str]:
+    """Map each file a notebook may write (by path in the build) to its sha256."""
+    return {
+        p.relative_to(build).as_posix(): sha256_of(p)
+        for folder in WRITTEN
+        for p in sorted((build / folder).rglob("*"))
+        if p.is_file()
+    }
 
 
 def execute_section(section: Section, parameters: dict[str, Any], build: Path) -> list[str]:
-    """Execute one notebook into build/notebooks; return the data files it wrote or changed."""
-    notebooks, data = build / NOTEBOOKS, build / DATA
-    before = snapshot(data)
-    target = notebooks / section.notebook.name
+    """Execute one notebook into build/notebooks; return the files it wrote or changed."""
+    notebooks = build / NOTEBOOKS
+    before = snapshot(build)
+    target = notebooks / section.path.name
     try:
         with kernel_environment():
             papermill.execute_notebook(
-                str(section.notebook),
+                str(section.path),
                 str(target),
                 parameters=parameters,
                 kernel_name=KERNEL,
@@ -155,37 +155,49 @@ def execute_section(section: Section, parameters: dict[str, Any], build: Path) -
         raise BuildError(
             f"section {section.title!r} failed: {err.ename}: {err.evalue}"
             f" (code: {first_line[0] if first_line else ''})",
-            file=section.notebook,
+            file=section.path,
             cell=err.cell_index,
         ) from None
     clean_notebook(target)
-    after = snapshot(data)
+    after = snapshot(build)
     return sorted(name for name, digest in after.items() if before.get(name) != digest)
 
 
+def copy_files(names: list[str], source: Path, dest: Path) -> None:
+    """Copy files given by relative path from one folder to another, making sub-folders."""
+    for name in names:
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / name, dest / name)
+
+
 def restore_section(cached: Path, section: Section, build: Path) -> None:
-    """Copy a cached executed notebook and its data files into the build folder."""
+    """Copy a cached executed notebook and the files it wrote into the build folder."""
     record = json.loads((cached / "files.json").read_text(encoding="utf-8"))
-    shutil.copy2(cached / section.notebook.name, build / NOTEBOOKS / section.notebook.name)
-    for name in record["data"]:
-        shutil.copy2(cached / DATA / name, build / DATA / name)
+    shutil.copy2(cached / section.path.name, build / NOTEBOOKS / section.path.name)
+    copy_files(record["files"], cached / "files", build)
 
 
 def store_section(cache: Path, section: Section, build: Path, written: list[str]) -> None:
-    """Keep a section's executed notebook and data files under its input hash."""
+    """Keep a section's executed notebook and the files it wrote under its input hash."""
     staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=cache.parent))
-    (staging / DATA).mkdir()
-    shutil.copy2(build / NOTEBOOKS / section.notebook.name, staging / section.notebook.name)
-    for name in written:
-        shutil.copy2(build / DATA / name, staging / DATA / name)
-    record = {"notebook": section.notebook.name, "data": written}
+    shutil.copy2(build / NOTEBOOKS / section.path.name, staging / section.path.name)
+    copy_files(written, build, staging / "files")
+    record = {"notebook": section.path.name, "files": written}
     (staging / "files.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     shutil.rmtree(cache, ignore_errors=True)
     staging.rename(cache)
 
 
+def stage_page(section: Section, build: Path) -> str:
+    """Copy a Markdown page section beside the executed notebooks; return its content hash."""
+    if not section.path.is_file():
+        raise BuildError("section file does not exist", file=section.path)
+    shutil.copy2(section.path, build / NOTEBOOKS / section.path.name)
+    return sha256_of(section.path)
+
+
 def run_sections(edition: Edition, build: Path, cache_dir: Path) -> dict[str, str]:
-    """Execute (or restore from cache) every section in order; return each section's key."""
+    """Execute (or restore from cache) every notebook, copy every page; return each one's key."""
     (build / NOTEBOOKS).mkdir(parents=True)
     (build / DATA).mkdir()
     processed = os.path.relpath(edition.processed_dir, build / NOTEBOOKS)
@@ -195,25 +207,28 @@ def run_sections(edition: Edition, build: Path, cache_dir: Path) -> dict[str, st
     keys: dict[str, str] = {}
     progress = tqdm(edition.sections, desc=f"edition {edition.name}", unit="notebook")
     for section in progress:
+        if section.is_page:
+            keys[section.path.name] = stage_page(section, build)
+            continue
         parameters = section_parameters(edition, section, Path(processed).as_posix())
         key = section_key(section, parameters, inputs)
         cached = cache_dir / "sections" / key
         if (cached / "files.json").is_file():
-            progress.set_postfix_str(f"{section.notebook.name}: unchanged, reused")
+            progress.set_postfix_str(f"{section.path.name}: unchanged, reused")
             restore_section(cached, section, build)
         else:
-            progress.set_postfix_str(f"{section.notebook.name}: executing")
+            progress.set_postfix_str(f"{section.path.name}: executing")
             written = execute_section(section, parameters, build)
             cached.parent.mkdir(parents=True, exist_ok=True)
             store_section(cached, section, build, written)
-        keys[section.notebook.name] = key
+        keys[section.path.name] = key
     return keys
 
 
 def check_snapshot(edition: Edition) -> None:
     """Stop when the processed data no longer match the snapshot the edition names."""
     manifest = edition.processed_dir / "manifest.json"
-    found = sha256_file(manifest) if manifest.is_file() else None
+    found = sha256_of(manifest) if manifest.is_file() else None
     if found != edition.manifest_sha256:
         raise InputError(
             "processed data do not match the edition's data snapshot",
@@ -225,7 +240,7 @@ def check_snapshot(edition: Edition) -> None:
 
 def data_hashes(folder: Path) -> dict[str, str]:
     """sha256 of every published data CSV in an edition's data folder."""
-    return {p.name: sha256_file(p) for p in sorted((folder / DATA).glob("*.csv"))}
+    return {p.name: sha256_of(p) for p in sorted((folder / DATA).glob("*.csv"))}
 
 
 def check_lock(edition: Edition, build: Path) -> None:
@@ -258,12 +273,16 @@ def swap_in(build: Path, target: Path) -> None:
 
 
 def build_key(edition: Edition, keys: dict[str, str], renderer: str) -> str:
-    """Hash of what the rendered edition depends on beyond its sections."""
+    """Hash of what the rendered edition depends on beyond its sections (pages, code version)."""
+    from helpers.render import PAGES, code_version
+
     record = {
-        "edition": sha256_file(edition.path),
+        "edition": sha256_of(edition.path),
         "sections": keys,
         "renderer": renderer,
         "helpers": helpers_digest(),
+        "pages": tree_digest(PAGES, ("*.md",)),
+        "code": code_version(),
     }
     return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
 

@@ -21,6 +21,8 @@ from helpers.outputs import read_table_metadata
 from helpers.schema import KEY, STATUSES
 
 DICTIONARY_NAME = "data-dictionary"
+DATAPACKAGE = "datapackage.json"
+PACKAGE_PROFILE = "tabular-data-package"
 
 NOT_AVAILABLE = "[x]"
 LOW_RELIABILITY = "[u]"
@@ -174,10 +176,15 @@ def read_table(data_dir: Path, meta: dict[str, Any]) -> Table:
     )
 
 
+def table_metadata(data_dir: str | Path) -> list[dict[str, Any]]:
+    """Sidecars of the published tables in a folder, leaving out a data package written there."""
+    return [m for m in read_table_metadata(data_dir) if m.get("profile") != PACKAGE_PROFILE]
+
+
 def read_tables(data_dir: str | Path) -> list[Table]:
     """Read every published table in a data folder, sorted by name."""
     data_dir = Path(data_dir)
-    tables = [read_table(data_dir, meta) for meta in read_table_metadata(data_dir)]
+    tables = [read_table(data_dir, meta) for meta in table_metadata(data_dir)]
     if not tables:
         raise InputError("no published tables (name.csv + name.json) found", file=data_dir)
     return tables
@@ -314,11 +321,16 @@ def _dictionary_markdown(tables: list[Table], dictionary: pd.DataFrame) -> str:
 
 
 def write_csv_bundle(data_dir: str | Path, out_dir: str | Path) -> list[Path]:
-    """Copy every checked table CSV into out_dir with a data dictionary in CSV and Markdown."""
+    """Copy each table CSV into out_dir (unless there) plus a CSV and Markdown dictionary."""
     tables = read_tables(data_dir)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = [Path(shutil.copyfile(t.csv_path, out_dir / t.csv_path.name)) for t in tables]
+    written = [
+        t.csv_path
+        if (out_dir / t.csv_path.name).resolve() == t.csv_path.resolve()
+        else Path(shutil.copyfile(t.csv_path, out_dir / t.csv_path.name))
+        for t in tables
+    ]
     dictionary = data_dictionary(tables)
     csv_path = out_dir / f"{DICTIONARY_NAME}.csv"
     dictionary.to_csv(csv_path, index=False, lineterminator="\n")
@@ -430,7 +442,7 @@ def write_datapackage(
     if dictionary.is_file():
         resources.append(_dictionary_resource(dictionary))
     package = {
-        "profile": "tabular-data-package",
+        "profile": PACKAGE_PROFILE,
         "name": _package_name(fields),
         "title": fields["title"],
         "version": fields["edition"],

@@ -14,6 +14,10 @@ from helpers.config import ROOT
 from helpers.errors import InputError
 
 STATUSES = ("draft", "published")
+NOTEBOOK_SUFFIX = ".ipynb"
+PAGE_SUFFIX = ".md"
+# Optional details of the publisher that the citation, spreadsheet and data package carry.
+PUBLICATION_KEYS = ("publisher", "url", "contact", "source")
 METRIC_BASES = ("mean", "share")
 PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -39,16 +43,21 @@ def editions_dir() -> Path:
 
 @dataclass(frozen=True)
 class Section:
-    """One section of the publication: a notebook, its title and its own parameters."""
+    """One section of the publication: a notebook (executed) or a MyST page (copied as is)."""
 
-    notebook: Path
+    path: Path
     title: str
     parameters: dict[str, Any] = field(default_factory=dict)
 
     @property
     def stem(self) -> str:
         """The section's file name without extension, used for its outputs."""
-        return self.notebook.stem
+        return self.path.stem
+
+    @property
+    def is_page(self) -> bool:
+        """Whether the section is a Markdown page, which is published without being executed."""
+        return self.path.suffix == PAGE_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,7 @@ class Edition:
     sections: tuple[Section, ...]
     changelog: tuple[dict[str, Any], ...] = ()
     corrections: tuple[dict[str, Any], ...] = ()
+    publication: dict[str, str] = field(default_factory=dict)
 
     @property
     def published(self) -> bool:
@@ -80,6 +90,15 @@ class Edition:
     def lock_path(self) -> Path:
         """The lock file holding sha256 of every published data CSV of this edition."""
         return self.path.with_name(f"{self.name}.lock.json")
+
+    def metadata(self) -> dict[str, Any]:
+        """What the citation, spreadsheet and data package say about the release."""
+        return {
+            "title": self.title,
+            "edition": self.name,
+            "release_date": self.release_date,
+            **self.publication,
+        }
 
     def parameters(self) -> dict[str, Any]:
         """Parameters injected into every section notebook (before its own ones)."""
@@ -123,8 +142,21 @@ def _date(path: Path, key: str, value: object) -> dt.date:
         raise _fail(path, key, "date must be written YYYY-MM-DD", value) from None
 
 
+def _section_path(path: Path, key: str, item: dict[str, Any]) -> Path:
+    """The file of one section: `notebook` (an .ipynb) or `page` (a MyST .md), never both."""
+    given = [k for k in ("notebook", "page") if item.get(k)]
+    if len(given) != 1:
+        raise _fail(path, f"{key}.notebook", "section needs a notebook or a page, not both", item)
+    kind = given[0]
+    suffix = NOTEBOOK_SUFFIX if kind == "notebook" else PAGE_SUFFIX
+    file = (path.parent / str(item[kind])).resolve()
+    if file.suffix != suffix:
+        raise _fail(path, f"{key}.{kind}", f"{kind} must be a {suffix} file", item[kind])
+    return file
+
+
 def _sections(path: Path, raw: object) -> tuple[Section, ...]:
-    """Check the sections list: a notebook path (relative to the YAML file) and a title each."""
+    """Check the sections list: a notebook or page (relative to the YAML file) and a title each."""
     if not isinstance(raw, list) or not raw:
         raise _fail(path, "sections", "sections must be a non-empty list", raw)
     sections = []
@@ -132,22 +164,19 @@ def _sections(path: Path, raw: object) -> tuple[Section, ...]:
         key = f"sections[{i}]"
         if not isinstance(item, dict):
             raise _fail(path, key, "section must be a mapping", item)
-        for required in ("notebook", "title"):
-            if not item.get(required):
-                raise _fail(path, f"{key}.{required}", "section is missing a value", None)
+        if not item.get("title"):
+            raise _fail(path, f"{key}.title", "section is missing a value", None)
         params = item.get("parameters") or {}
         if not isinstance(params, dict):
             raise _fail(path, f"{key}.parameters", "parameters must be a mapping", params)
-        notebook = (path.parent / str(item["notebook"])).resolve()
-        if notebook.suffix != ".ipynb":
-            raise _fail(
-                path, f"{key}.notebook", "notebook must be an .ipynb file", item["notebook"]
-            )
-        sections.append(Section(notebook, str(item["title"]), dict(params)))
+        file = _section_path(path, key, item)
+        if file.suffix == PAGE_SUFFIX and params:
+            raise _fail(path, f"{key}.parameters", "a page is not executed: no parameters", params)
+        sections.append(Section(file, str(item["title"]), dict(params)))
     stems = [s.stem for s in sections]
     duplicates = sorted({s for s in stems if stems.count(s) > 1})
     if duplicates:
-        raise _fail(path, "sections", "notebook names must be unique", duplicates[0])
+        raise _fail(path, "sections", "section file names must be unique", duplicates[0])
     return tuple(sections)
 
 
@@ -162,6 +191,19 @@ def _entries(path: Path, key: str, raw: object, required: tuple[str, ...]) -> tu
             raise _fail(path, f"{key}[{i}]", f"entry needs {', '.join(required)}", item)
         entries.append({**item, "date": _date(path, f"{key}[{i}].date", item["date"])})
     return tuple(entries)
+
+
+def _publication(path: Path, raw: dict[str, Any]) -> dict[str, str]:
+    """Publisher, web address, contact and source line, where the edition gives them."""
+    found = {}
+    for key in PUBLICATION_KEYS:
+        value = raw.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise _fail(path, key, "must be a non-empty text", value)
+        found[key] = value.strip()
+    return found
 
 
 def parse_edition(path: Path, raw: object) -> Edition:
@@ -209,6 +251,7 @@ def parse_edition(path: Path, raw: object) -> Edition:
         corrections=_entries(
             path, "corrections", raw.get("corrections"), ("date", "text", "supersedes")
         ),
+        publication=_publication(path, raw),
     )
 
 

@@ -2,6 +2,20 @@
 
 The site is written so that output/<edition>/index.html is its front page; Sphinx's doctrees
 and myst-nb's jupyter_execute folder stay in a temporary folder, out of the output.
+
+Pages of the site, in the order of its contents:
+
+1. the edition's sections (executed notebooks and MyST pages, numbered, also in the PDF);
+2. the static pages in ``pages/*.md`` at the repository root, in file-name order (also in
+   the PDF), such as the accessibility statement;
+3. the generated release page: citation, sources and licences, changes and corrections
+   (also in the PDF);
+4. generated page folders (``GENERATED_PAGES``, e.g. ``profiles/``): a notebook that writes
+   MyST ``.md`` or ``.ipynb`` files into ``<edition build>/profiles/`` (``../profiles`` from
+   the executed notebook) gets them published on the site, not in the PDF. The folder's
+   ``index.md`` (or ``index.ipynb``) is listed in the contents and should hold its own
+   toctree of the other pages; without an index every page in the folder is listed.
+   The build caches these files with the notebook that wrote them.
 """
 
 from __future__ import annotations
@@ -12,20 +26,29 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pypandoc
 import typst
 
+from helpers import downloads
+from helpers.checksums import sha256_of
+from helpers.citation import cite_block, sources_block
 from helpers.config import ROOT
 from helpers.editions import Edition, list_editions
 from helpers.errors import InputError
-from helpers.outputs import read_table_metadata
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 QUARTO_PROJECT = ROOT / "_quarto.yml"
+PAGES = ROOT / "pages"
 NOTEBOOKS = "notebooks"
 DATA = "data"
+RELEASE_PAGE = "release"
+FAVICON = "favicon.svg"
+# Folders of generated pages a section notebook may write beside data/ (see the module doc).
+GENERATED_PAGES = ("profiles",)
+PACKAGE = "wellbeing-mission-update"
 
 
 def pdf_name(edition: Edition) -> str:
@@ -33,9 +56,46 @@ def pdf_name(edition: Edition) -> str:
     return f"wellbeing-mission-update-{edition.name}.pdf"
 
 
+def spreadsheet_name(edition: Edition) -> str:
+    """File name of an edition's spreadsheet of all its tables."""
+    return f"wellbeing-mission-update-{edition.name}.xlsx"
+
+
 def notebook_paths(edition: Edition, build: Path) -> list[Path]:
-    """Executed notebooks of an edition, in section order."""
-    return [build / NOTEBOOKS / s.notebook.name for s in edition.sections]
+    """Executed notebooks and pages of an edition, in section order."""
+    return [build / NOTEBOOKS / s.path.name for s in edition.sections]
+
+
+def static_pages() -> list[Path]:
+    """The repository's static MyST pages, in file-name order."""
+    return sorted(PAGES.glob("*.md")) if PAGES.is_dir() else []
+
+
+def generated_page_entries(build: Path) -> list[str]:
+    """Contents entries of generated page folders: the folder's index, else all its pages."""
+    entries = []
+    for folder in GENERATED_PAGES:
+        pages = sorted(p for p in (build / folder).glob("*") if p.suffix in {".md", ".ipynb"})
+        index = [p for p in pages if p.stem == "index"]
+        entries += [f"{folder}/{p.stem}" for p in (index or pages)]
+    return entries
+
+
+def code_version() -> str:
+    """The git commit the edition was built from, else the installed package version."""
+    done = subprocess.run(
+        ["git", "describe", "--always", "--dirty", "--abbrev=12"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode == 0 and done.stdout.strip():
+        return done.stdout.strip()
+    try:
+        return f"version {version(PACKAGE)}"
+    except PackageNotFoundError:
+        return "version unknown"
 
 
 def _run(command: list[str], cwd: Path, what: str) -> None:
@@ -46,10 +106,11 @@ def _run(command: list[str], cwd: Path, what: str) -> None:
 
 
 def notebook_typst(notebook: Path, work: Path) -> str:
-    """Typst markup of one executed notebook, via pandoc and the publication filter."""
+    """Typst markup of one executed notebook or MyST page, via pandoc and the publication filter."""
+    source = "ipynb" if notebook.suffix == ".ipynb" else "markdown"
     command = [
         pypandoc.get_pandoc_path(),
-        "--from=ipynb",
+        f"--from={source}",
         "--to=typst",
         f"--lua-filter={TEMPLATES / 'pdf-filter.lua'}",
         "--extract-media=media",
@@ -59,21 +120,21 @@ def notebook_typst(notebook: Path, work: Path) -> str:
     ]
     done = subprocess.run(command, cwd=work, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise InputError(
-            f"pandoc could not read the notebook: {done.stderr[-2000:]}", file=notebook
-        )
+        raise InputError(f"pandoc could not read the section: {done.stderr[-2000:]}", file=notebook)
     return done.stdout
 
 
-def write_pdf(edition: Edition, build: Path) -> Path:
-    """Write the publication PDF: title page, contents, numbered sections, captioned figures."""
+def write_pdf(edition: Edition, build: Path, release: str) -> Path:
+    """Write the publication PDF: title page, contents, sections, static and release pages."""
     out = build / pdf_name(edition)
     with tempfile.TemporaryDirectory(prefix="pdf-") as tmp:
         work = Path(tmp)
         for name in ("main.typ", "publication.typ"):
             shutil.copy2(TEMPLATES / name, work / name)
+        release_path = work / f"{RELEASE_PAGE}.md"
+        release_path.write_text(release, encoding="utf-8")
         sections = []
-        for notebook in notebook_paths(edition, build):
+        for notebook in [*notebook_paths(edition, build), *static_pages(), release_path]:
             text = notebook_typst(notebook, work)
             (work / f"{notebook.stem}.typ").write_text(text, encoding="utf-8")
             sections.append(f"{notebook.stem}.typ")
@@ -93,21 +154,36 @@ def write_pdf(edition: Edition, build: Path) -> Path:
     return out
 
 
-def data_links(build: Path) -> str:
-    """HTML list of the edition's data CSVs with their titles."""
+def data_links(edition: Edition, build: Path) -> str:
+    """HTML list of the edition's downloads: spreadsheet, data package, dictionary, each CSV."""
+    tables = downloads.table_metadata(build / DATA)
+    if not tables:
+        return "<p>No data tables.</p>"
+    bundle = [
+        f'<li><a href="{spreadsheet_name(edition)}">All tables in one spreadsheet</a> '
+        f"({spreadsheet_name(edition)}, one worksheet per table, with notes)</li>",
+        f'<li><a href="{DATA}/{downloads.DICTIONARY_NAME}.csv">Data dictionary</a> '
+        f'(every column of every table; also <a href="{DATA}/{downloads.DICTIONARY_NAME}.md">'
+        "as text</a>)</li>",
+        f'<li><a href="{DATA}/{downloads.DATAPACKAGE}">Data package description</a> '
+        f"({downloads.DATAPACKAGE}: Frictionless data package with schemas and checksums)</li>",
+    ]
     items = [
         f'<li><a href="{DATA}/{html.escape(m["name"])}.csv">{html.escape(m["title"])}</a>'
         f" ({html.escape(m['name'])}.csv, {m['rows']} rows)</li>"
-        for m in read_table_metadata(build / DATA)
+        for m in tables
     ]
-    return "<ul>\n" + "\n".join(items) + "\n</ul>" if items else "<p>No data tables.</p>"
+    return "<ul>\n" + "\n".join(bundle + items) + "\n</ul>"
 
 
 def front_page(edition: Edition, build: Path) -> str:
     """MyST source of the edition's front page: status, PDF link, contents, data downloads."""
     released = f"{edition.release_date.day} {edition.release_date:%B %Y}"
     status = "Published" if edition.published else "Draft: not an official release"
-    sections = "\n".join(f"{NOTEBOOKS}/{s.notebook.stem}" for s in edition.sections)
+    sections = "\n".join(f"{NOTEBOOKS}/{s.stem}" for s in edition.sections)
+    others = "\n".join(
+        [*(p.stem for p in static_pages()), RELEASE_PAGE, *generated_page_entries(build)]
+    )
     corrects = "".join(
         f'<p>This edition corrects edition <a href="../{html.escape(str(c["supersedes"]))}/'
         f'index.html">{html.escape(str(c["supersedes"]))}</a>: {html.escape(str(c["text"]))}</p>\n'
@@ -131,18 +207,39 @@ def front_page(edition: Edition, build: Path) -> str:
 ```{{toctree}}
 :maxdepth: 1
 
-changelog
+{others}
 ```
 
 ## Data behind the tables and charts
 
-{data_links(build)}
+{data_links(edition, build)}
 """
 
 
+def release_page(edition: Edition) -> str:
+    """MyST source of the release page: how to cite it, its sources, its changes."""
+    manifest_path = edition.processed_dir / "manifest.json"
+    if not manifest_path.is_file():
+        raise InputError("data snapshot has no manifest", file=manifest_path)
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    cite = cite_block(edition.metadata(), code_version(), sha256_of(manifest_path))
+    return "\n".join(
+        [
+            "# Cite this release, sources and changes",
+            "",
+            cite,
+            "The data snapshot checksum is the SHA-256 of the processed data manifest the "
+            "edition was built from; the code version names the commit of the pipeline.",
+            "",
+            sources_block(manifest),
+            changelog_page(edition),
+        ]
+    )
+
+
 def changelog_page(edition: Edition) -> str:
-    """MyST source of the edition's changelog: changes and corrections, newest first."""
-    lines = ["# Changes to this edition", ""]
+    """MyST source of the edition's changes and corrections, newest first."""
+    lines = ["## Changes and corrections", ""]
     for entry in sorted(edition.changelog, key=lambda e: e["date"], reverse=True):
         lines.append(f"- {entry['date'].isoformat()}: {entry['text']}")
     for entry in sorted(edition.corrections, key=lambda e: e["date"], reverse=True):
@@ -156,16 +253,24 @@ def changelog_page(edition: Edition) -> str:
     return "\n".join(lines) + "\n"
 
 
-def stage_sources(edition: Edition, build: Path, src: Path, versions_url: str) -> None:
-    """Lay out a site source folder: configuration, front page, changelog, notebooks, images."""
+def stage_sources(
+    edition: Edition, build: Path, src: Path, versions_url: str, release: str
+) -> None:
+    """Lay out a site source folder: configuration, front page, every page, notebooks, images."""
     shutil.copy2(TEMPLATES / "conf.py", src / "conf.py")
     (src / "_static").mkdir()
-    shutil.copy2(TEMPLATES / "wellbeing.css", src / "_static" / "wellbeing.css")
+    for name in ("wellbeing.css", FAVICON):
+        shutil.copy2(TEMPLATES / name, src / "_static" / name)
     site = {"title": edition.title, "edition": edition.name, "versions_url": versions_url}
     (src / "site.json").write_text(json.dumps(site), encoding="utf-8")
     (src / "index.md").write_text(front_page(edition, build), encoding="utf-8")
-    (src / "changelog.md").write_text(changelog_page(edition), encoding="utf-8")
+    (src / f"{RELEASE_PAGE}.md").write_text(release, encoding="utf-8")
+    for page in static_pages():
+        shutil.copy2(page, src / page.name)
     shutil.copytree(build / NOTEBOOKS, src / NOTEBOOKS)
+    for folder in GENERATED_PAGES:
+        if (build / folder).is_dir():
+            shutil.copytree(build / folder, src / folder)
     (src / DATA).mkdir()
     for png in sorted((build / DATA).glob("*.png")):
         shutil.copy2(png, src / DATA / png.name)
@@ -183,18 +288,18 @@ def merge_into(site: Path, build: Path) -> None:
             shutil.move(str(item), str(dest))
 
 
-def sphinx_site(edition: Edition, build: Path, versions_url: str) -> None:
+def sphinx_site(edition: Edition, build: Path, versions_url: str, release: str) -> None:
     """Build the edition website with Sphinx + MyST-NB from the executed notebooks."""
     with tempfile.TemporaryDirectory(prefix="site-") as tmp:
         src, html_dir, doctrees = Path(tmp, "src"), Path(tmp, "html"), Path(tmp, "doctrees")
         src.mkdir()
-        stage_sources(edition, build, src, versions_url)
+        stage_sources(edition, build, src, versions_url, release)
         command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(doctrees)]
         _run([*command, str(src), str(html_dir)], Path(tmp), "Sphinx")
         merge_into(html_dir, build)
 
 
-def quarto_site(edition: Edition, build: Path) -> None:
+def quarto_site(edition: Edition, build: Path, release: str) -> None:
     """Build the edition website with Quarto from _quarto.yml, when Quarto is installed."""
     quarto = shutil.which("quarto")
     if quarto is None:
@@ -207,11 +312,23 @@ def quarto_site(edition: Edition, build: Path) -> None:
         src = Path(tmp)
         shutil.copy2(QUARTO_PROJECT, src / "_quarto.yml")
         (src / "index.md").write_text(front_page(edition, build), encoding="utf-8")
-        (src / "changelog.md").write_text(changelog_page(edition), encoding="utf-8")
+        (src / f"{RELEASE_PAGE}.md").write_text(release, encoding="utf-8")
+        for page in static_pages():
+            shutil.copy2(page, src / page.name)
         shutil.copytree(build / NOTEBOOKS, src / NOTEBOOKS)
         shutil.copytree(build / DATA, src / DATA)
         _run([quarto, "render", str(src), "--to", "html"], src, "Quarto")
         merge_into(src / "_site", build)
+
+
+def write_downloads(edition: Edition, build: Path) -> None:
+    """Spreadsheet of every table, data dictionary and validated data package beside the CSVs."""
+    data, meta = build / DATA, edition.metadata()
+    if not downloads.table_metadata(data):
+        return
+    downloads.write_spreadsheet(data, build / spreadsheet_name(edition), meta)
+    downloads.write_csv_bundle(data, data)
+    downloads.write_datapackage(data, data / downloads.DATAPACKAGE, meta)
 
 
 def render_edition(
@@ -222,12 +339,14 @@ def render_edition(
     editions: Path | None = None,
     base_url: str = "/",
 ) -> None:
-    """Render the PDF and the website of an executed edition into its build folder."""
-    write_pdf(edition, build)
+    """Write the downloads, the PDF and the website of an executed edition into its build folder."""
+    write_downloads(edition, build)
+    release = release_page(edition)
+    write_pdf(edition, build, release)
     if renderer == "sphinx":
-        sphinx_site(edition, build, "../versions.json")
+        sphinx_site(edition, build, "../versions.json", release)
     elif renderer == "quarto":
-        quarto_site(edition, build)
+        quarto_site(edition, build, release)
     else:
         raise InputError("unknown renderer", file=edition.path, value=renderer)
 
@@ -268,6 +387,7 @@ def archive_html(root: Path, editions: Path | None) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
+<link rel="icon" href="{FAVICON}" type="image/svg+xml">
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem;
   color: #0b0c0c; }}
@@ -297,5 +417,6 @@ a {{ color: #1d70b8; }}
 def write_archive(root: Path, editions: Path | None = None, *, base_url: str = "/") -> None:
     """Write output/index.html (archive of editions) and output/versions.json (switcher)."""
     (root / "index.html").write_text(archive_html(root, editions), encoding="utf-8")
+    shutil.copy2(TEMPLATES / FAVICON, root / FAVICON)
     payload = json.dumps(versions(root, editions, base_url), indent=2) + "\n"
     (root / "versions.json").write_text(payload, encoding="utf-8")

@@ -42,3 +42,4 @@ html_theme_options = {
 }
 copyright = "Crown copyright. Open Government Licence v3.0"
 html_context = {"default_mode": "auto"}
+html_favicon = "_static/favicon.svg"

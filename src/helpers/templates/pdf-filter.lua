@@ -3,6 +3,7 @@
 -- so this filter picks one itself: an image (display.show_figure, made a figure with alt text
 -- and caption), else HTML (display.show_table), else Markdown (display.show_markdown), else text.
 -- Code, error output and stderr are dropped, as on the website.
+-- In MyST pages, a directive (```{note} ... ```) is printed as its Markdown body, without options.
 
 -- render.py extracts notebook images into this folder (pandoc --extract-media=media), which
 -- happens after filters run, so raw Typst figures name the extracted path themselves.
@@ -71,5 +72,18 @@ function Div(el)
       end
     end
     return kept
+  end
+end
+
+function CodeBlock(el)
+  local directive = el.classes[1]
+  if directive and directive:match("^{.+}$") then
+    local body = {}
+    for line in (el.text .. "\n"):gmatch("(.-)\n") do
+      if not line:match("^:[%w_-]+:") then
+        table.insert(body, line)
+      end
+    end
+    return pandoc.read(table.concat(body, "\n"), "markdown").blocks
   end
 end
