@@ -2,9 +2,10 @@
 
 Each call emits one notebook output whose representations suit both renderers:
 
-- figures: a ``text/markdown`` MyST ``figure`` (alt text, numbered caption, label) that the
-  website ranks first, and an ``image/png`` whose output metadata holds ``alt`` and ``caption``,
-  which pandoc reads (the PDF filter turns it into a captioned figure);
+- figures: a ``text/markdown`` MyST ``figure`` (alt text, numbered caption, label) followed by
+  a collapsed "Show the data" table of the figure's data, which the website ranks first, and
+  an ``image/png`` whose output metadata holds ``alt`` and ``caption``, which pandoc reads
+  (the PDF filter turns it into a captioned figure);
 - tables: an HTML table with ``<caption>`` and header cells scoped to columns;
 - text: a Markdown-only output, parsed as MyST by the website and as Markdown by the PDF filter.
 """
@@ -50,14 +51,41 @@ def figure_markdown(src: str, *, name: str, alt: str, caption: str) -> str:
     return f":::{{figure}} {src}\n{options}\n{caption.strip()}\n:::\n"
 
 
-def show_figure(fig: Figure, *, name: str, alt: str, caption: str, data_dir: str | Path) -> None:
-    """Save the figure as PNG (beside its data) and display it with its alt text and caption."""
+def data_details(df: pd.DataFrame, *, caption: str) -> str:
+    """Collapsed "Show the data" HTML block, so a chart's numbers can be read without the image."""
+    summary = html.escape(f"Show the data: {_one_line(caption)}")
+    table = table_html(df, caption=f"Data behind the figure: {caption}")
+    return f'<details class="figure-data">\n<summary>{summary}</summary>\n{table}</details>\n'
+
+
+def figure_data(name: str, data_dir: str | Path, data: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The figure's data: as given, else the table saved under the figure's name, if any."""
+    if data is not None:
+        return data
+    csv = figure_path(name, data_dir).with_suffix(".csv")
+    return pd.read_csv(csv, keep_default_na=False, na_values=[""]) if csv.is_file() else None
+
+
+def show_figure(
+    fig: Figure,
+    *,
+    name: str,
+    alt: str,
+    caption: str,
+    data_dir: str | Path,
+    data: pd.DataFrame | None = None,
+) -> None:
+    """Save the figure as PNG (beside its data); display it with alt text, caption and data."""
     if not alt.strip() or not caption.strip():
         raise ValueError(f"figure {name!r} needs both alt text and a caption")
     path = save_figure(fig, name, data_dir)
     src = Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
+    markdown = figure_markdown(src, name=name, alt=alt, caption=caption)
+    table = figure_data(name, data_dir, data)
+    if table is not None:
+        markdown += "\n" + data_details(table, caption=caption)
     bundle = {
-        "text/markdown": figure_markdown(src, name=name, alt=alt, caption=caption),
+        "text/markdown": markdown,
         "image/png": base64.b64encode(path.read_bytes()).decode("ascii"),
         "text/plain": f"Figure: {_one_line(caption)}",
     }
