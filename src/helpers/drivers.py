@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from helpers import geography
+from helpers import assessment, geography, metrics
 from helpers.registry import NOT_YET_AVAILABLE
 
 BOOTSTRAP_SEED = 20240401
@@ -285,3 +285,64 @@ def change_since(supporting: pd.DataFrame, metric_id: str, baseline_year: int) -
             }
         )
     return pd.DataFrame(rows)
+
+
+def wellbeing_and_cohort(
+    df: pd.DataFrame, settings: assessment.Settings
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Well-being pooled over the latest window per LA and measure, and the fixed worst third.
+
+    Both are on the edition's geography vintage and metric basis (assessment.Settings).
+    """
+    est = assessment.local_estimates(
+        assessment.harmonised(df, settings.geography_vintage).table, settings
+    )
+    pooled = metrics.pool_window(est, settings.latest_window)
+    return pooled, assessment.cohort_table(est, settings)
+
+
+def area_frame(
+    supporting: pd.DataFrame, metric_id: str, period: str, cohort: pd.DataFrame, vintage: int
+) -> pd.DataFrame:
+    """A metric's LA values with the area's name and whether it is in the worst third."""
+    values = local_values(supporting, metric_id, period, vintage)
+    names = cohort[["area_code", "area_name", "in_worst_third"]]
+    return values.merge(names, on="area_code", how="left", validate="one_to_one")
+
+
+def scatter_frame(area_values: pd.DataFrame, wellbeing: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """One metric against one well-being measure, LA by LA, for a scatter chart."""
+    one = wellbeing[wellbeing["measure"] == measure][["area_code", "value"]]
+    pair = area_values.merge(one, on="area_code", suffixes=("", "_wellbeing")).dropna()
+    return pair.rename(columns={"value": "metric_value", "value_wellbeing": "wellbeing_value"})
+
+
+def interval_words(row: pd.Series, value: str, lower: str, upper: str) -> str:
+    """'value (95% interval lower to upper), an interval that excludes/includes zero'."""
+    spans = "includes" if row[lower] <= 0 <= row[upper] else "excludes"
+    return (
+        f"{row[value]:+.2f} (95% interval {row[lower]:+.2f} to {row[upper]:+.2f}, "
+        f"which {spans} zero)"
+    )
+
+
+def strongest_associations(table: pd.DataFrame, measure: str, count: int = 3) -> str:
+    """Markdown list of the metrics most strongly associated with one measure across LAs."""
+    one = table[(table["measure"] == measure) & table["rho"].notna()]
+    top = one.reindex(one["rho"].abs().sort_values(ascending=False).index).head(count)
+    return "\n".join(
+        f"- {row['metric']} ({row['period']}): Spearman's rho "
+        + interval_words(row, "rho", "lower_95", "upper_95")
+        + f", {row['n_areas']} local authorities"
+        for _, row in top.iterrows()
+    )
+
+
+def separating_drivers(contrasts: pd.DataFrame, count: int = 3) -> str:
+    """Markdown list of the drivers on which the worst third is furthest worse off."""
+    top = contrasts.sort_values("std_difference", ascending=False).head(count)
+    return "\n".join(
+        f"- {row['metric']} ({row['period']}): standardised difference "
+        + interval_words(row, "std_difference", "std_lower_95", "std_upper_95")
+        for _, row in top.iterrows()
+    )
