@@ -229,3 +229,19 @@ def test_every_published_table_has_metadata_with_the_parameters():
         assert meta["title"]
         assert meta["parameters"]["metric_basis"] == "share"
         assert meta["parameters"]["gap_baseline_periods"] == ["2011-12"]
+
+
+def test_figures_state_basis_and_periods_in_caption_and_alt_text(mean):
+    fig, alt, caption = assessment.gap_figure(mean.gap_series, "anxiety", 3, mean.settings)
+    assert "mean rating (0 to 10)" in caption
+    assert "3-year rolling windows 2011-12 to 2013-14 through 2020-21 to 2022-23" in caption
+    assert alt.endswith(
+        "the gap fell from 0.16 (95% CI 0.13 to 0.19) in 2011-12 to 2013-14 "
+        "to 0.13 (95% CI 0.10 to 0.17) in 2020-21 to 2022-23."
+    )
+    fig, alt, caption = assessment.regional_figure(mean.regional, "anxiety", mean.settings)
+    assert "change from 2018-19 to 2022-23" in caption
+    assert "for 13 categories" in alt
+    fig, alt, caption = assessment.cohort_map(mean.cohort, mean.settings)
+    assert "the 119 local authorities scoring" in caption
+    assert "4 areas are suppressed or have no estimate" in alt

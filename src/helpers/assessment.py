@@ -417,15 +417,19 @@ def gap_figure(
     """One metric's gap over single years or rolling windows, with its alt text and caption."""
     rows = series[(series["metric"] == measure) & (series["window_years"] == window_years)]
     rows = rows[rows["estimate"].notna()]
-    kind = "single years" if window_years == 1 else f"{window_years}-year rolling windows"
+    first, last = rows["periods"].iloc[0], rows["periods"].iloc[-1]
+    periods = (
+        f"single years {first} to {last}"
+        if window_years == 1
+        else f"{window_years}-year rolling windows {first} through {last}"
+    )
     basis = BASIS_TEXT[settings.metric_basis]
-    periods = f"{rows['periods'].iloc[0]} to {rows['periods'].iloc[-1]}, {kind}"
     cohort = metrics.window_label(settings.gap_baseline_periods)
     fig = charts.gap_chart(
-        rows,
+        rows.assign(periods=rows["periods"].str.replace(" to ", " to\n")),
         title=f"{MEASURE_NAMES[measure]}: gap between the worst third and the rest",
         basis=f"{basis}, worst third fixed on {cohort}",
-        periods=periods,
+        periods=periods[:1].upper() + periods[1:],
         source=SOURCE_TEXT[settings.metric_basis],
         y_label=f"Gap ({CHANGE_UNITS[settings.metric_basis]}; positive = worse)",
         x="periods",
