@@ -270,8 +270,14 @@ def dot_whisker_chart(
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(x_label)
         style_figure(fig, title=title, basis=basis, periods=periods, source=source)
-        fig.subplots_adjust(left=0.3)
+        fig.subplots_adjust(left=_label_margin(fig, s[category].astype(str)))
     return fig
+
+
+def _label_margin(fig: Figure, labels: pd.Series) -> float:
+    """Left margin (share of the width) that holds the longest category label, at most half."""
+    longest_pt = labels.str.len().max() * RC["font.size"] * GLYPH_WIDTH + 12
+    return min(0.5, max(0.12, longest_pt / (fig.get_figwidth() * 72)))
 
 
 def distribution_chart(
