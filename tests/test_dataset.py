@@ -216,3 +216,17 @@ def test_unknown_area_code(raw_copy, previous, capsys):
 def test_raw_folder_missing(tmp_path, previous, capsys):
     err = _fails(tmp_path / "nowhere", previous, capsys)
     assert "raw-data folder not found (file nowhere)" in err
+
+
+def test_every_area_in_every_period_has_a_region_and_nation():
+    table = dataset.load_estimates(preferred_only=False)
+    ltla = table[table.area_level == "ltla"]
+    assert ltla.region_code.notna().all() and ltla.nation_code.notna().all()
+    nations = ltla.drop_duplicates("area_code").set_index("area_code").nation_code
+    assert nations["95A"] == "N92000002"  # Northern Ireland pre-2015 district, flagged later
+    assert nations["W06000015"] == "W92000004"  # Cardiff
+    counts = ltla.groupby(["source", "period"]).area_code.nunique()
+    workbooks = counts["ons_apw_geographical_breakdown"]
+    # 380 British districts, plus Northern Ireland's 26 old districts to 2013-14, then 11.
+    assert workbooks.to_dict() == {"2011-12": 406, "2012-13": 406, "2013-14": 406, "2014-15": 391}
+    assert set(counts["ons_els_personal_wellbeing"]) == {374}  # 2022 districts, all years
