@@ -273,8 +273,12 @@ def swap_in(build: Path, target: Path) -> None:
 
 
 def build_key(edition: Edition, keys: dict[str, str], renderer: str) -> str:
-    """Hash of what the rendered edition depends on beyond its sections (pages, code version)."""
-    from helpers.render import PAGES, code_version
+    """Hash of what the rendered edition depends on beyond its sections and static pages.
+
+    The code version on the release page is that of the build that rendered it: a later commit
+    that changes no input (helpers, notebooks, pages, edition) keeps the output as it is.
+    """
+    from helpers.render import PAGES
 
     record = {
         "edition": sha256_of(edition.path),
@@ -282,7 +286,6 @@ def build_key(edition: Edition, keys: dict[str, str], renderer: str) -> str:
         "renderer": renderer,
         "helpers": helpers_digest(),
         "pages": tree_digest(PAGES, ("*.md",)),
-        "code": code_version(),
     }
     return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
 
