@@ -11,9 +11,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers.config import raw_dir
+from helpers.config import processed_dir, raw_dir
 from helpers.downloads import (
     OGL,
+    read_tables,
+    sheet_frame,
     write_csv_bundle,
     write_datapackage,
     write_spreadsheet,
@@ -242,8 +244,8 @@ def test_unknown_status_is_named_with_file_row_column_and_value(
     with pytest.raises(InputError) as err:
         write_csv_bundle(tmp_path, tmp_path / "out")
     assert str(err.value) == (
-        "status must be one of published, suppressed, low_reliability, no_estimate "
-        "(file bad.csv, row 5, column 'status', value 'provisional')"
+        "status must be one of published, suppressed, low_reliability, no_estimate, "
+        "not_applicable, not_available (file bad.csv, row 5, column 'status', value 'provisional')"
     )
 
 
@@ -251,3 +253,25 @@ def test_edition_without_release_date_is_refused(data_dir: Path, tmp_path: Path)
     edition = {k: v for k, v in EDITION.items() if k != "release_date"}
     with pytest.raises(InputError, match="column 'release_date'"):
         write_spreadsheet(data_dir, tmp_path / "x.xlsx", edition)
+
+
+def test_supporting_statuses_carry_their_markers(tmp_path: Path) -> None:
+    """Supporting metrics DEFRA left blank (':') read [x]; ONS's not applicable (z) reads [z]."""
+    supporting = pd.read_csv(processed_dir() / "supporting.csv")
+    rows = supporting[
+        (
+            (supporting["metric_id"] == "flytipping_incidents")
+            & (supporting["area_code"] == "E06000018")
+        )
+        & (supporting["period"] == "2012-13")
+        | (supporting["metric_id"] == "persistent_absence_looked_after")
+        & (supporting["area_code"] == "E09000001")
+        & (supporting["period"] == "2018-19")
+    ]
+    columns = ["metric_id", "period", "area_code", "value", "status"]
+    save_table(rows[columns], "supporting", tmp_path, title="Supporting metrics")
+    frame = sheet_frame(read_tables(tmp_path)[0])
+    assert frame[["Estimate", "Status"]].values.tolist() == [
+        ["[x]", "Not available [x]"],
+        ["[z]", "Not applicable [z]"],
+    ]

@@ -18,7 +18,9 @@ import pandas as pd
 from helpers.citation import OGL, edition_fields, long_date
 from helpers.errors import InputError
 from helpers.outputs import read_table_metadata
-from helpers.schema import KEY, STATUSES
+from helpers.schema import KEY
+from helpers.schema import STATUSES as WELLBEING_STATUSES
+from helpers.sources.delimited import STATUS_BY_MARKER
 
 DICTIONARY_NAME = "data-dictionary"
 DATAPACKAGE = "datapackage.json"
@@ -27,18 +29,24 @@ PACKAGE_PROFILE = "tabular-data-package"
 NOT_AVAILABLE = "[x]"
 LOW_RELIABILITY = "[u]"
 NOT_APPLICABLE = "[z]"
+# Statuses a published table may carry: the well-being table's, then the supporting metrics'.
+STATUSES = tuple(dict.fromkeys((*WELLBEING_STATUSES, *STATUS_BY_MARKER.values())))
 # What stands in an estimate cell the publisher left empty, by the row's status.
 STATUS_MARKERS = {
     "published": NOT_AVAILABLE,
     "suppressed": NOT_AVAILABLE,
     "low_reliability": LOW_RELIABILITY,
     "no_estimate": NOT_AVAILABLE,
+    "not_available": NOT_AVAILABLE,
+    "not_applicable": NOT_APPLICABLE,
 }
 STATUS_LABELS = {
     "published": "Published",
     "suppressed": f"Suppressed {NOT_AVAILABLE}",
     "low_reliability": f"Low reliability {LOW_RELIABILITY}",
     "no_estimate": f"No estimate {NOT_AVAILABLE}",
+    "not_available": f"Not available {NOT_AVAILABLE}",
+    "not_applicable": f"Not applicable {NOT_APPLICABLE}",
 }
 SHORTHAND = {
     NOT_AVAILABLE: "not available: suppressed by the publisher (the estimate is unreliable or "
@@ -124,7 +132,7 @@ def _field_type(dtype: str) -> str:
 
 
 def _check_status(frame: pd.DataFrame, csv_path: Path) -> None:
-    """Refuse a status outside the published/suppressed/low_reliability/no_estimate vocabulary."""
+    """Refuse a status outside the vocabulary of the well-being and supporting tables."""
     if "status" not in frame.columns:
         return
     bad = ~frame["status"].isin(STATUSES)
