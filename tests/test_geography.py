@@ -306,6 +306,23 @@ def test_equal_weights_and_cv_when_no_sample_size_or_limits() -> None:
     assert out["merge_weights"] == "equal" and math.isnan(out["sample_size"])
 
 
+def test_nullable_missing_sample_sizes_mean_equal_weights() -> None:
+    """The processed table stores sample sizes as nullable Float64: <NA> must read as missing."""
+    parts = _parts(
+        area_code=["A", "B"],
+        value=[7.0, 8.0],
+        lower_95=[6.804, 7.804],  # se 0.1 each
+        upper_95=[7.196, 8.196],
+        sample_size=[math.nan, math.nan],
+        status=["published", "published"],
+    ).astype({"sample_size": "Float64"})
+    out = g.combine_estimates(parts)
+    # w = 0.5 each; value = 7.5; var = 0.25*0.01 + 0.25*0.01 = 0.005
+    assert out["value"] == pytest.approx(7.5)
+    assert out["upper_95"] - out["value"] == pytest.approx(1.96 * math.sqrt(0.005))
+    assert out["merge_weights"] == "equal"
+
+
 def test_no_merged_value_unless_every_part_has_one() -> None:
     parts = _parts(
         area_code=["A", "B"],

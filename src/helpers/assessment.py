@@ -110,13 +110,8 @@ class Assessment:
 
 
 def harmonised(df: pd.DataFrame, vintage: int) -> geography.Harmonised:
-    """Both bases' estimates with local authorities on the vintage's codes.
-
-    Sample sizes are passed as floats: a missing size must read as missing when merged areas
-    are weighted (a nullable-integer NA is skipped by all(), which would weight by zero sizes).
-    """
+    """Both bases' estimates with local authorities on the vintage's codes."""
     rows = df[df["statistic"].isin(list(metrics.BASIS_STATISTIC.values()))]
-    rows = rows.assign(sample_size=rows["sample_size"].astype(float))
     return geography.harmonise(rows, vintage, file=SOURCE)
 
 

@@ -421,7 +421,11 @@ def combine_estimates(parts: pd.DataFrame) -> dict[str, object]:
     the reason.
     """
     parts = parts.sort_values("area_code")
-    sizes = parts["sample_size"] if "sample_size" in parts else pd.Series(math.nan, parts.index)
+    sizes = (
+        parts["sample_size"].astype(float)  # nullable Float64 would make .all() skip missing sizes
+        if "sample_size" in parts
+        else pd.Series(math.nan, parts.index)
+    )
     se = parts.apply(_standard_error, axis=1)
     status = max(parts["status"], key=STATUS_RANK.__getitem__)
     by_size = bool((sizes > 0).all())
