@@ -93,6 +93,19 @@ def test_hand_computed_inverse_variance_gap():
     assert ls["se"] == pytest.approx(math.sqrt(0.10**2 + 1 / (w_b + w_c)))
 
 
+def test_inverse_variance_leaves_out_zero_width_estimates():
+    values = np.array([[[1.0], [3.0], [5.0], [0.0]]])  # one draw, four areas, one measure
+    se = np.array([[[0.5], [1.0], [1.0], [0.0]]])  # the last was published as 0 (0 to 0)
+    cohort = np.array([[True, False, False, False]])
+    ranked = np.ones((1, 4), dtype=bool)
+    out = gap.group_gaps(values, se, cohort, ranked, weighting="inverse_variance")
+    # rest = {3.0, 5.0} with weights 1 and 1 (the 0-width estimate carries no weight): mean 4.0
+    assert out["mean_rest"][0, 0] == pytest.approx(4.0)
+    assert out["gap"][0, 0] == pytest.approx(1.0 - 4.0)
+    assert out["n_rest"][0, 0] == 2
+    assert out["se"][0, 0] == pytest.approx(math.sqrt(0.25 + 2 / 4))
+
+
 def test_hand_computed_change_fixed_and_re_ranked():
     est = metrics.estimates(hand_table(), "mean")
     fixed = by_metric(gap.gap_change(est, BASE, LATEST, gap.Options(basis="mean")))

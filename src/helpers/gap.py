@@ -102,10 +102,16 @@ def group_gaps(
     """Per measure: cohort mean - mean of the other ranked areas, its se, and group sizes.
 
     Each group mean is sum(w x) / sum(w) with w = 1 or 1 / se^2, so its variance is
-    sum(w^2 se^2) / sum(w)^2 for independent estimates.
+    sum(w^2 se^2) / sum(w)^2 for independent estimates. Inverse-variance weighting leaves out
+    estimates published with zero-width limits (se = 0, e.g. a 0% share): their weight would be
+    infinite; n_cohort and n_rest count only the estimates that carry weight.
     """
     present = ~np.isnan(values)
-    weights = np.ones_like(se) if weighting == "unweighted" else 1 / se**2
+    if weighting == "unweighted":
+        weights = np.ones_like(se)
+    else:
+        positive = np.nan_to_num(se) > 0
+        weights = np.divide(1.0, se**2, out=np.zeros_like(se), where=positive)
     groups = {"cohort": cohort, "rest": ranked & ~cohort}
     out: dict[str, np.ndarray] = {}
     with np.errstate(divide="ignore", invalid="ignore"):
