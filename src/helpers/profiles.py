@@ -25,8 +25,9 @@ from matplotlib.figure import Figure
 
 from helpers import charts, gap, geography, maps, metrics
 from helpers.build import helpers_digest, tree_digest
+from helpers.config import output_dir
 from helpers.dataset import load_estimates, load_supporting
-from helpers.geodata import read_hex_layout
+from helpers.geodata import read_hex_layout, topology_path
 from helpers.headline import MEASURE_LABELS, SHARE_LABELS
 from helpers.schema import MEASURES
 
@@ -436,38 +437,13 @@ def table_html(df: pd.DataFrame, caption: str) -> str:
     )
 
 
-STYLE = """body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 1rem auto;
-  padding: 0 1rem; color: #0b0c0c; line-height: 1.5; }
-a { color: #1d70b8; } a:focus, input:focus { outline: 3px solid #ffdd00; }
-table { border-collapse: collapse; margin: 1rem 0; } caption { text-align: left;
-  font-weight: 600; } th, td { border: 1px solid #505a5f; padding: 0.25rem 0.5rem; }
-img { max-width: 100%; height: auto; } .hexmap svg { max-width: 40rem; }
-ul.areas { columns: 2; } label { font-weight: 600; display: block; }
-input { font-size: 1rem; padding: 0.3rem; border: 2px solid #0b0c0c; }"""
-
-
-def html_page(title: str, body: str, home: str) -> str:
-    """A standalone, accessible HTML page with a link back to the edition."""
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>
-{STYLE}
-</style>
-</head>
-<body>
-<header><nav aria-label="Site"><a href="{home}">Well-being mission progress update</a>
- | <a href="index.html">All local area profiles</a></nav></header>
-<main>
-<h1>{html.escape(title)}</h1>
-{body}
-</main>
-</body>
-</html>
-"""
+def page_markdown(title: str, body: str, toctree: Sequence[str] = ()) -> str:
+    """A MyST page: the title, then the body as one raw HTML block (no blank lines inside)."""
+    lines = "\n".join(line for line in body.splitlines() if line.strip())
+    tree = ""
+    if toctree:
+        tree = "```{toctree}\n:hidden:\n\n" + "\n".join(toctree) + "\n```\n\n"
+    return f'# {title}\n\n{tree}<div class="profile">\n{lines}\n</div>\n'
 
 
 def profile_body(ctx: Context, code: str, tables: dict[str, pd.DataFrame]) -> str:
@@ -475,6 +451,7 @@ def profile_body(ctx: Context, code: str, tables: dict[str, pd.DataFrame]) -> st
     area = area_row(ctx, code)
     data = tables["series"]
     parts = [
+        '<p><a href="index.html">All local area profiles</a></p>',
         f"<p>{html.escape(area['area_name'])} ({code}) is a local authority in "
         f"{html.escape(area['region_name'])}. {html.escape(vintage_statement(ctx))}</p>",
         "<h2>Position among UK local authorities</h2>",
@@ -523,11 +500,9 @@ def render_profile(ctx: Context, code: str, folder: Path) -> list[str]:
         )
         names.append(f"{code}-{name}.csv")
     area_name = area_row(ctx, code)["area_name"]
-    page = html_page(
-        f"Personal well-being in {area_name}", profile_body(ctx, code, tables), "../index.html"
-    )
-    (folder / f"{code}.html").write_text(page, encoding="utf-8")
-    return [*names, f"{code}.html"]
+    page = page_markdown(f"Personal well-being in {area_name}", profile_body(ctx, code, tables))
+    (folder / f"{code}.md").write_text(page, encoding="utf-8")
+    return [*names, f"{code}.md"]
 
 
 # --- generation at scale ----------------------------------------------------------------------
@@ -576,16 +551,17 @@ def write_profiles(
 ) -> dict[str, object]:
     """Write a page for every lower-tier LA of the vintage plus the index; reuse unchanged pages.
 
-    Each area's files are kept under cache_dir/<key>/<code>, where the key hashes the data,
+    Pages are MyST files, for the site's generated page folder. Each area's files are kept
+    under cache_dir/<key>/<code> (default output/.cache/profiles), where the key hashes the data,
     the helper code and the parameters, so a rerun with unchanged inputs copies instead of
     rendering. Returns counts of areas rendered, reused and given a reason instead of a page.
     """
     out = Path(out_dir)
-    cache = Path(cache_dir) if cache_dir else out / ".profile-cache"
+    cache = Path(cache_dir) if cache_dir else output_dir() / ".cache" / PAGES
     key = inputs_key(processed_dir, settings)
     store = cache / key
     areas = geography.lower_tier_areas(settings.geography_vintage)
-    todo = [c for c in areas["area_code"] if not (store / c / f"{c}.html").is_file()]
+    todo = [c for c in areas["area_code"] if not (store / c / f"{c}.md").is_file()]
     ctx = load_context(processed_dir, settings)
     reasons = no_page_reasons(ctx)
     todo = [c for c in todo if c not in reasons]
@@ -599,7 +575,7 @@ def write_profiles(
     index = profile_index(ctx, reasons)
     index.to_csv(out / "profiles.csv", index=False, lineterminator="\n")
     hexes = read_hex_layout(processed_dir, settings.geography_vintage)
-    (out / "index.html").write_text(index_page(ctx, index, hexes), encoding="utf-8")
+    (out / "index.md").write_text(index_page(ctx, index, hexes), encoding="utf-8")
     return {
         "areas": len(areas),
         "rendered": len(rendered),
@@ -686,7 +662,8 @@ shown</p>
 {"".join(groups)}
 {hex_section(ctx, index, hexes)}
 {SEARCH_SCRIPT}"""
-    return html_page("Local area profiles", body, "../index.html")
+    pages = [page.removesuffix(".html") for page in index["page"] if page]
+    return page_markdown("Local area profiles", body, pages)
 
 
 def hex_section(ctx: Context, index: pd.DataFrame, hexes: pd.DataFrame | None) -> str:
@@ -817,3 +794,100 @@ def series_svg(data: pd.DataFrame, statistic: str, alt: str) -> str:
         + "\n".join(legend + panels)
         + "\n</svg>"
     )
+
+
+# --- map values -------------------------------------------------------------------------------
+
+
+def map_values(ctx: Context, measure: str, baseline_period: str) -> pd.DataFrame:
+    """Per LA: latest mean and its change since the baseline year, each with CI and status.
+
+    The change's 95% interval combines the two years' standard errors as independent samples.
+    An estimate not published (or of low reliability) in either year gives no change.
+    """
+    rows = ctx.estimates[
+        (ctx.estimates["area_level"] == "ltla")
+        & (ctx.estimates["statistic"] == "mean")
+        & (ctx.estimates["measure"] == measure)
+    ]
+    latest, base = (
+        rows[rows["period"] == p].set_index("area_code")
+        for p in (ctx.settings.latest_period, baseline_period)
+    )
+    out = ctx.areas[["area_code", "area_name", "region_name"]].set_index("area_code")
+    out["latest"] = latest["value"]
+    out["latest_lower_95"] = latest["lower_95"]
+    out["latest_upper_95"] = latest["upper_95"]
+    out["latest_status"] = latest["status"].reindex(out.index).fillna("no_estimate")
+    base = base.reindex(latest.index)
+    se = np.hypot(
+        metrics.standard_error(latest["lower_95"], latest["upper_95"]),
+        metrics.standard_error(base["lower_95"], base["upper_95"]),
+    )
+    counted = latest["status"].isin(metrics.COUNTED_STATUSES) & base["status"].isin(
+        metrics.COUNTED_STATUSES
+    )
+    change = (latest["value"] - base["value"]).where(counted)
+    out["change"] = change
+    out["change_lower_95"] = change - 1.96 * se
+    out["change_upper_95"] = change + 1.96 * se
+    out["change_status"] = np.where(out["change"].notna(), "published", "suppressed")
+    shown = out["latest_status"].isin(metrics.COUNTED_STATUSES)
+    out.loc[~shown, ["latest", "latest_lower_95", "latest_upper_95"]] = np.nan
+    return out.reset_index().assign(measure=measure)
+
+
+def map_summary(values: pd.DataFrame, column: str) -> str:
+    """How many LAs are mapped and how many are suppressed or have no estimate."""
+    status = values[f"{column}_status"]
+    hidden = int((~status.isin(metrics.COUNTED_STATUSES)).sum())
+    return (
+        f"{len(values) - hidden} of {len(values)} local authorities are shaded; {hidden} are "
+        "hatched grey because their estimate is suppressed [x] or there is none."
+    )
+
+
+def map_figures(
+    ctx: Context, values: pd.DataFrame, processed_dir: str | Path, baseline_period: str
+) -> list[tuple[str, Figure, str, str]]:
+    """Hex and geographic maps of latest mean and change: name, figure, alt, caption."""
+    vintage, period = ctx.settings.geography_vintage, ctx.settings.latest_period
+    measure = values["measure"].iloc[0]
+    label = MEASURE_LABELS[measure]
+    hexes = read_hex_layout(processed_dir, vintage)
+    topo = topology_path(processed_dir, vintage)
+    shapes = maps.boundaries(vintage, path=topo)
+    out = []
+    for column, diverging in (("latest", False), ("change", True)):
+        what = (
+            f"mean {label} (0 to 10), {period}"
+            if column == "latest"
+            else f"change in mean {label} (points), {baseline_period} to {period}"
+        )
+        periods = period if column == "latest" else f"{baseline_period} to {period}"
+        given = values[["area_code"]].assign(
+            value=values[column], status=values[f"{column}_status"]
+        )
+        text = {
+            "title": what[0].upper() + what[1:],
+            "basis": "Mean rating, revised series, lower-tier local authorities",
+            "periods": periods,
+            "source": SOURCE,
+            "units": "Change in mean rating (points)" if diverging else "Mean rating (0 to 10)",
+            "diverging": diverging,
+        }
+        for kind, name in (("Hex map", "hex"), ("Map", "choropleth")):
+            if name == "hex":
+                data = maps.map_data(given, hexes)
+                fig = maps.hex_map(data, **text)
+            else:
+                data = maps.map_data(given, shapes)
+                fig = maps.choropleth(data, vintage=vintage, path=topo, **text)
+            suffix = " points" if diverging else ""
+            alt = maps.map_alt_text(data, kind=kind, what=what, periods=periods, suffix=suffix)
+            caption = (
+                f"{kind} of {what} ({vintage} local authorities; mean basis, revised series). "
+                f"{map_summary(values, column)}"
+            )
+            out.append((f"map-{name}-{column}-{measure}", fig, alt, caption))
+    return out
