@@ -106,7 +106,8 @@ def test_manifest_reconciles_rows_read_with_rows_kept():
 def test_committed_snapshot_is_what_the_code_builds_and_is_deterministic(tmp_path):
     first = dataset.build_processed(out_dir=tmp_path / "a")
     dataset.build_processed(out_dir=tmp_path / "b")
-    for name in sorted(p.name for p in processed_dir().iterdir()):
+    names = [p.relative_to(processed_dir()) for p in processed_dir().rglob("*") if p.is_file()]
+    for name in sorted(names):
         built = (tmp_path / "a" / name).read_bytes()
         assert built == (tmp_path / "b" / name).read_bytes(), name
         assert built == (processed_dir() / name).read_bytes(), f"{name}: rerun `make data`"
@@ -138,7 +139,9 @@ def previous(tmp_path) -> Path:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def _replace(raw: Path, relative: Path, content: bytes | None = None) -> Path:

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from helpers import config, geography
+from helpers import config, geodata, geography, maps
 from helpers.checksums import sha256_of
 from helpers.errors import InputError
 from helpers.schema import COLUMNS, KEY, STATISTICS
@@ -53,6 +53,11 @@ PRECEDENCE_RULE = (
     "its status: a value that ONS later suppressed is not brought back from an older release. "
     "Every other source's row stays in the table with preferred = false."
 )
+GEOGRAPHY_LICENCES = {
+    "boundaries": "Open Government Licence v3.0; contains OS data © Crown copyright and "
+    "database right",
+    "hexes": "MIT licence (Open Innovations)",
+}
 # Values are published to two decimals: differences up to this are rounding.
 ROUNDING_TOLERANCE = 0.011
 
@@ -164,6 +169,21 @@ def tidy(df: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     return out
 
 
+def geography_sources(raw_dir: Path) -> list[dict[str, Any]]:
+    """Checksums and licences of the map files copied into the snapshot."""
+    files = [
+        (maps.TOPOJSON, "Office for National Statistics", GEOGRAPHY_LICENCES["boundaries"]),
+        *(
+            (maps.HEXJSON.format(vintage=v), "Open Innovations", GEOGRAPHY_LICENCES["hexes"])
+            for v in geodata.VINTAGES
+        ),
+    ]
+    return [
+        {"path": str(path), "sha256": sha256_of(raw_dir / path), "publisher": who, "licence": lic}
+        for path, who, lic in files
+    ]
+
+
 def summarise(df: pd.DataFrame) -> dict[str, Any]:
     """Counts in the processed table by source and status, for the manifest."""
     counts = df.groupby(["source", "status"]).size()
@@ -221,6 +241,7 @@ def build_processed(raw_dir: Path | None = None, out_dir: Path | None = None) ->
     staging.chmod(0o755)
     try:
         write_outputs(staging, table, comparison, supporting)
+        geodata.build_geodata(raw_dir, staging)
         manifest = {
             "table": TABLE,
             "precedence_rule": PRECEDENCE_RULE,
@@ -231,13 +252,16 @@ def build_processed(raw_dir: Path | None = None, out_dir: Path | None = None) ->
                 "metrics": int(supporting["metric_id"].nunique()),
             },
             "validation_exceptions": exceptions_report(),
+            "geography_sources": geography_sources(raw_dir),
             "processed": summarise(table),
             "source_comparison": {
                 "rows_beyond_rounding": len(comparison),
                 "tolerance": ROUNDING_TOLERANCE,
             },
             "outputs": {
-                p.name: sha256_of(p) for p in sorted(staging.iterdir()) if p.suffix != ".json"
+                p.relative_to(staging).as_posix(): sha256_of(p)
+                for p in sorted(staging.rglob("*"))
+                if p.is_file() and p.name != "manifest.json"
             },
         }
         (staging / "manifest.json").write_text(
