@@ -38,6 +38,7 @@ def peak_mb() -> float:
 
 def naive_seconds(codes: tuple[str, ...], work: Path) -> float:
     """Mean seconds of one papermill run of the template per area."""
+    work.mkdir(parents=True, exist_ok=True)
     total = 0.0
     for code in codes:
         seconds, _ = timed(
