@@ -294,7 +294,9 @@ def sphinx_site(edition: Edition, build: Path, versions_url: str, release: str) 
         src, html_dir, doctrees = Path(tmp, "src"), Path(tmp, "html"), Path(tmp, "doctrees")
         src.mkdir()
         stage_sources(edition, build, src, versions_url, release)
-        command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(doctrees)]
+        # Parallel reading: generated page folders can add hundreds of pages.
+        command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "auto"]
+        command += ["-d", str(doctrees)]
         _run([*command, str(src), str(html_dir)], Path(tmp), "Sphinx")
         merge_into(html_dir, build)
 

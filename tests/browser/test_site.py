@@ -1,12 +1,14 @@
 """The built website in real Chromium: pages load cleanly, links and images work, axe passes.
 
 Point it at a built output folder with WELLBEING_SITE_DIR (the folder holding index.html and
-the editions) and WELLBEING_SITE_EDITION; otherwise it builds the fixture edition.
+the editions) and WELLBEING_SITE_EDITION; otherwise it uses the default edition built once for
+the test session (tests/publishing.py).
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import threading
 import urllib.error
@@ -17,9 +19,9 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
+from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "editions"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -38,17 +40,16 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def site() -> tuple[Path, str]:
     """The output folder to serve and the edition to crawl."""
     if os.environ.get("WELLBEING_SITE_DIR"):
         return Path(os.environ["WELLBEING_SITE_DIR"]), os.environ.get(
             "WELLBEING_SITE_EDITION", "2024"
         )
-    from helpers.build import build_edition
+    from tests.publishing import DEFAULT_EDITION, built_default_edition
 
-    output = tmp_path_factory.mktemp("site")
-    build_edition("fixture", editions=FIXTURES, output=output)
-    return output, "fixture"
+    edition = built_default_edition()
+    return edition.parent, DEFAULT_EDITION
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +70,72 @@ def status(url: str) -> int:
             return response.status
     except urllib.error.HTTPError as err:
         return err.code
+
+
+def heading_problems(page: Page) -> list[str]:
+    """One h1 per page, and headings that never skip a level on the way down."""
+    levels = page.eval_on_selector_all(
+        "main h1, main h2, main h3, main h4, main h5, main h6",
+        "hs => hs.filter(h => h.offsetParent !== null).map(h => Number(h.tagName[1]))",
+    )
+    problems = [] if levels.count(1) == 1 else [f"{levels.count(1)} h1 headings"]
+    for before, after in itertools.pairwise(levels):
+        if after > before + 1:
+            problems.append(f"heading level skips from h{before} to h{after}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def browser_page() -> Iterator[Page]:
+    """A Chromium page, for the keyboard tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser.new_page()
+        browser.close()
+
+
+def focused(page: Page) -> dict[str, str]:
+    """Tag, text, link and whether the focused element sits in the main content."""
+    return page.evaluate(
+        """() => { const e = document.activeElement;
+        return {tag: e.tagName, text: (e.innerText || "").trim(), href: e.href || "",
+                in_main: !!e.closest("#main-content")}; }"""
+    )
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(
+    site: tuple[Path, str], server: str, browser_page: Page
+) -> None:
+    """On every kind of page the first Tab reaches the skip link; Enter moves into the content."""
+    for path in ("index.html", "notebooks/01-headline-metrics.html", "accessibility.html"):
+        browser_page.goto(urljoin(server, f"{site[1]}/{path}"), wait_until="networkidle")
+        browser_page.keyboard.press("Tab")
+        first = focused(browser_page)
+        assert (first["text"], first["href"].split("#")[-1]) == (
+            "Skip to main content",
+            "main-content",
+        ), path
+        browser_page.keyboard.press("Enter")
+        assert browser_page.evaluate("location.hash") == "#main-content"
+        browser_page.keyboard.press("Tab")
+        assert focused(browser_page)["in_main"], path
+
+
+def test_keyboard_reaches_every_navigation_link(
+    site: tuple[Path, str], server: str, browser_page: Page
+) -> None:
+    """Tabbing from the top of the front page reaches each section link of the navigation bar."""
+    browser_page.goto(urljoin(server, f"{site[1]}/index.html"), wait_until="networkidle")
+    nav = browser_page.eval_on_selector_all(
+        "header nav a[href]", "as => as.filter(a => a.offsetParent !== null).map(a => a.href)"
+    )
+    reached = set()
+    for _ in range(len(nav) + 40):
+        browser_page.keyboard.press("Tab")
+        reached.add(focused(browser_page)["href"])
+    assert nav and set(nav) <= reached
 
 
 def test_every_page_loads_cleanly_and_passes_axe(
@@ -104,6 +171,7 @@ def test_every_page_loads_cleanly_and_passes_axe(
             )
             problems += [f"{url}: broken image {src}" for src in broken]
             problems += [f"{url}: console error {e}" for e in errors]
+            problems += [f"{url}: {issue}" for issue in heading_problems(page)]
             violations = Axe().run(page).response["violations"]
             problems += [
                 f"{url}: axe {v['id']} ({v['impact']})"

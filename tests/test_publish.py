@@ -1,0 +1,178 @@
+"""End to end on the real default edition: the ONS figures reach the site, the PDF and the data.
+
+The edition is built once per session (tests/publishing.py). Expected values are the ONS
+published UK estimates: 2022-23 mean ratings from the revised series (life satisfaction 7.45,
+worthwhile 7.73, happiness 7.39, anxiety 3.23) and the 2014-15 share with low life satisfaction
+as first published (4.80%).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+
+from helpers.build import build_edition, data_hashes
+from helpers.checksums import sha256_of
+from helpers.config import processed_dir
+from helpers.editions import editions_dir, load_edition
+from helpers.errors import InputError
+from tests.publishing import DEFAULT_EDITION, built_default_edition, default_pdf
+
+pytestmark = pytest.mark.slow
+UK = "K02000001"
+MEANS_2022 = {"life_satisfaction": 7.45, "worthwhile": 7.73, "happiness": 7.39, "anxiety": 3.23}
+# The sentences the headline section generates from those estimates and their 95% limits.
+STATED = (
+    "UK life satisfaction (mean rating, 0 to 10) was 7.45 (95% CI 7.43 to 7.47) in 2022-23",
+    "UK worthwhile (mean rating, 0 to 10) was 7.73 (95% CI 7.71 to 7.75) in 2022-23",
+    "UK happiness (mean rating, 0 to 10) was 7.39 (95% CI 7.37 to 7.41) in 2022-23",
+    "UK anxiety (mean rating, 0 to 10) was 3.23 (95% CI 3.20 to 3.26) in 2022-23",
+    "4.80% (95% CI 4.66% to 4.93%)",
+)
+
+
+def words(text: str) -> str:
+    """Text with every run of whitespace made one space, so wrapped lines compare."""
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def edition_dir() -> Path:
+    """The built default edition."""
+    return built_default_edition()
+
+
+def test_data_csvs_hold_the_ons_estimates(edition_dir: Path) -> None:
+    """headline-means and headline-shares carry the UK values with their 95% limits."""
+    means = pd.read_csv(edition_dir / "data" / "headline-means.csv")
+    uk = means[(means["area_code"] == UK) & (means["period"] == "2022-23")]
+    assert dict(zip(uk["measure"], uk["value"], strict=True)) == MEANS_2022
+    assert uk.set_index("measure").loc["anxiety", ["lower_95", "upper_95"]].tolist() == [3.2, 3.26]
+    shares = pd.read_csv(edition_dir / "data" / "headline-shares.csv")
+    row = shares[
+        (shares["area_code"] == UK)
+        & (shares["period"] == "2014-15")
+        & (shares["measure"] == "life_satisfaction")
+    ]
+    assert row[["value", "lower_95", "upper_95", "release"]].values.tolist() == [
+        [4.8, 4.66, 4.93, "as first published"]
+    ]
+
+
+def test_site_states_the_estimates_and_links_everything(edition_dir: Path) -> None:
+    """The headline page states the values; the front page links sections, pages, downloads."""
+    page = words((edition_dir / "notebooks" / "01-headline-metrics.html").read_text("utf-8"))
+    for sentence in STATED:
+        assert sentence in page
+    assert '<details class="figure-data">' in page and "Show the data:" in page
+    front = (edition_dir / "index.html").read_text(encoding="utf-8")
+    for href in (
+        "notebooks/01-headline-metrics.html",
+        "notebooks/04-drivers.html",
+        "notebooks/methodology.html",
+        "accessibility.html",
+        "release.html",
+        "wellbeing-mission-update-2024.pdf",
+        "wellbeing-mission-update-2024.xlsx",
+        "data/datapackage.json",
+        "data/data-dictionary.csv",
+        "data/headline-means.csv",
+    ):
+        assert f'href="{href}"' in front
+    for linked in ("wellbeing-mission-update-2024.pdf", "data/datapackage.json"):
+        assert (edition_dir / linked).is_file()
+
+
+def test_release_page_cites_snapshot_code_and_sources(edition_dir: Path) -> None:
+    """Cite-this-release names the processed manifest's sha256, the code and the licences."""
+    page = (edition_dir / "release.html").read_text(encoding="utf-8")
+    assert sha256_of(processed_dir() / "manifest.json") in page
+    assert "Code version" in page and "Released 28 November 2024" in page
+    assert "Open Government Licence v3.0" in page
+    assert "Open Innovations, MIT licence" in page
+    assert "Contains OS data © Crown copyright and database right" in page
+    assert "2024-11-28: First edition." in page
+
+
+def test_pdf_states_the_estimates(edition_dir: Path) -> None:
+    """The PDF text carries the same generated sentences and the release page."""
+    done = subprocess.run(["pdftotext", str(default_pdf()), "-"], capture_output=True, text=True)
+    text = words(done.stdout)
+    for sentence in STATED:
+        assert sentence in text
+    sections = load_edition(DEFAULT_EDITION).sections
+    for number, section in enumerate(sections, 1):
+        assert f"{number} {section.title}" in text
+    after = len(sections)
+    assert f"{after + 1} Accessibility statement" in text
+    assert f"{after + 2}.1 Cite this release" in text
+
+
+def test_downloads_spreadsheet_dictionary_and_package(edition_dir: Path) -> None:
+    """Spreadsheet has a sheet per table; data package checksums match the CSVs beside it."""
+    data = edition_dir / "data"
+    tables = sorted(p.stem for p in data.glob("*.csv") if p.stem != "data-dictionary")
+    book = openpyxl.load_workbook(edition_dir / "wellbeing-mission-update-2024.xlsx")
+    assert book.sheetnames[:3] == ["Cover", "Contents", "Notes"]
+    assert len(book.sheetnames) == 3 + len(tables)
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    hashes = {r["path"]: r["hash"] for r in package["resources"]}
+    assert sorted(hashes) == sorted([f"{t}.csv" for t in tables] + ["data-dictionary.csv"])
+    for path, digest in hashes.items():
+        assert digest == f"sha256:{sha256_of(data / path)}"
+    dictionary = pd.read_csv(data / "data-dictionary.csv")
+    assert set(dictionary["table"]) == set(tables)
+
+
+def published_copy(folder: Path) -> Path:
+    """The default edition's YAML as a published edition in another folder (absolute paths)."""
+    source = editions_dir() / f"{DEFAULT_EDITION}.yml"
+    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    edition = load_edition(DEFAULT_EDITION)
+    raw["status"] = "published"
+    raw["data_snapshot"] = {
+        "processed_dir": str(edition.processed_dir),
+        "manifest_sha256": sha256_of(edition.processed_dir / "manifest.json"),
+    }
+    for item, section in zip(raw["sections"], edition.sections, strict=True):
+        item["page" if section.is_page else "notebook"] = str(section.path)
+    folder.mkdir()
+    path = folder / f"{DEFAULT_EDITION}.yml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_published_edition_locks_its_data_and_refuses_a_differing_rebuild(
+    edition_dir: Path, tmp_path: Path
+) -> None:
+    """Publishing writes the lock; rebuilding needs --force; a changed CSV hash stops it."""
+    editions, output = tmp_path / "editions", tmp_path / "output"
+    published_copy(editions)
+    # The session build's executed sections are reused: only the rendering runs again.
+    shutil.copytree(edition_dir.parent / ".cache" / "sections", output / ".cache" / "sections")
+    target = build_edition(DEFAULT_EDITION, editions=editions, output=output)
+    lock = json.loads((editions / f"{DEFAULT_EDITION}.lock.json").read_text(encoding="utf-8"))
+    assert lock["data"] == data_hashes(edition_dir) == data_hashes(target)
+    assert "headline-means.csv" in lock["data"]
+    with pytest.raises(InputError, match="published; rebuild it with --force"):
+        build_edition(DEFAULT_EDITION, editions=editions, output=output)
+    lock["data"]["headline-means.csv"] = "0" * 64
+    (editions / f"{DEFAULT_EDITION}.lock.json").write_text(json.dumps(lock), encoding="utf-8")
+    (editions / f"{DEFAULT_EDITION}.yml").write_text(
+        (editions / f"{DEFAULT_EDITION}.yml").read_text(encoding="utf-8") + "# rebuilt\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="differ from the edition lock.*headline-means.csv"):
+        build_edition(DEFAULT_EDITION, force=True, editions=editions, output=output)
+    assert "Published." in (target / "index.html").read_text(encoding="utf-8")
+    assert data_hashes(target) == {
+        **lock["data"],
+        "headline-means.csv": sha256_of(target / "data" / "headline-means.csv"),
+    }
