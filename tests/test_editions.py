@@ -15,7 +15,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "editions" / "fixture.yml"
 
 
 def test_2024_edition_parameters() -> None:
-    """The 2024 edition gives the notebooks the mission's periods and four sections."""
+    """The 2024 edition gives the notebooks the mission's periods; five notebooks and a page."""
     edition = load_edition("2024")
     assert edition.parameters() == {
         "edition": "2024",
@@ -30,9 +30,10 @@ def test_2024_edition_parameters() -> None:
         "02-mission-assessment.ipynb",
         "03-supporting-metrics.ipynb",
         "04-drivers.ipynb",
+        "05-maps.ipynb",
         "methodology.md",
     ]
-    assert [s.is_page for s in edition.sections] == [False] * 4 + [True]
+    assert [s.is_page for s in edition.sections] == [False] * 5 + [True]
     assert edition.metadata()["url"] == "[web address to be confirmed]"
     assert edition.lock_path.name == "2024.lock.json"
     assert isinstance(edition.release_date, dt.date)

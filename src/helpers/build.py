@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import papermill
 from tqdm import tqdm
 
 from helpers.checksums import sha256_of
@@ -77,8 +76,6 @@ def section_parameters(edition: Edition, section: Section, processed: str) -> di
 
 def section_key(section: Section, parameters: dict[str, Any], inputs: dict[str, str]) -> str:
     """Content hash of everything a section's outputs depend on."""
-    if not section.path.is_file():
-        raise BuildError("section file does not exist", file=section.path)
     record = {
         "notebook": sha256_of(section.path),
         "parameters": parameters,
@@ -136,6 +133,8 @@ def snapshot(build: Path) -> dict[str, str]:
 
 def execute_section(section: Section, parameters: dict[str, Any], build: Path) -> list[str]:
     """Execute one notebook into build/notebooks; return the files it wrote or changed."""
+    import papermill  # slow to import; only needed when a notebook runs
+
     notebooks = build / NOTEBOOKS
     before = snapshot(build)
     target = notebooks / section.path.name
@@ -188,32 +187,37 @@ def store_section(cache: Path, section: Section, build: Path, written: list[str]
     staging.rename(cache)
 
 
-def stage_page(section: Section, build: Path) -> str:
-    """Copy a Markdown page section beside the executed notebooks; return its content hash."""
-    if not section.path.is_file():
-        raise BuildError("section file does not exist", file=section.path)
-    shutil.copy2(section.path, build / NOTEBOOKS / section.path.name)
-    return sha256_of(section.path)
-
-
-def run_sections(edition: Edition, build: Path, cache_dir: Path) -> dict[str, str]:
-    """Execute (or restore from cache) every notebook, copy every page; return each one's key."""
-    (build / NOTEBOOKS).mkdir(parents=True)
-    (build / DATA).mkdir()
-    processed = os.path.relpath(edition.processed_dir, build / NOTEBOOKS)
+def section_keys(edition: Edition, root: Path) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Each section's input hash and parameters, computed before anything is copied or run."""
+    missing = [s.path for s in edition.sections if not s.path.is_file()]
+    if missing:
+        raise BuildError("section file does not exist", file=missing[0])
+    # Every build folder sits directly in the output root, so this relative path is stable.
+    processed = os.path.relpath(edition.processed_dir, root / "build" / NOTEBOOKS)
     inputs = {"helpers": helpers_digest(), "processed": tree_digest(edition.processed_dir)}
-    if edition.manifest_sha256 is not None:
-        check_snapshot(edition)
-    keys: dict[str, str] = {}
-    progress = tqdm(edition.sections, desc=f"edition {edition.name}", unit="notebook")
-    for section in progress:
+    keys = {}
+    for section in edition.sections:
         if section.is_page:
-            keys[section.path.name] = stage_page(section, build)
+            keys[section.path.name] = (sha256_of(section.path), {})
             continue
         parameters = section_parameters(edition, section, Path(processed).as_posix())
-        key = section_key(section, parameters, inputs)
+        keys[section.path.name] = (section_key(section, parameters, inputs), parameters)
+    return keys
+
+
+def run_sections(
+    edition: Edition, build: Path, cache_dir: Path, keys: dict[str, tuple[str, dict[str, Any]]]
+) -> None:
+    """Execute (or restore from cache) every notebook and copy every page into the build."""
+    (build / NOTEBOOKS).mkdir(parents=True)
+    (build / DATA).mkdir()
+    progress = tqdm(edition.sections, desc=f"edition {edition.name}", unit="notebook")
+    for section in progress:
+        key, parameters = keys[section.path.name]
         cached = cache_dir / "sections" / key
-        if (cached / "files.json").is_file():
+        if section.is_page:
+            shutil.copy2(section.path, build / NOTEBOOKS / section.path.name)
+        elif (cached / "files.json").is_file():
             progress.set_postfix_str(f"{section.path.name}: unchanged, reused")
             restore_section(cached, section, build)
         else:
@@ -221,8 +225,6 @@ def run_sections(edition: Edition, build: Path, cache_dir: Path) -> dict[str, st
             written = execute_section(section, parameters, build)
             cached.parent.mkdir(parents=True, exist_ok=True)
             store_section(cached, section, build, written)
-        keys[section.path.name] = key
-    return keys
 
 
 def check_snapshot(edition: Edition) -> None:
@@ -300,7 +302,6 @@ def build_edition(
     base_url: str = "/",
 ) -> Path:
     """Execute and render one edition into output/<edition>/; return that folder."""
-    from helpers.render import render_edition, write_archive
 
     edition = load_edition(name, editions)
     root = (output or output_dir()).resolve()
@@ -309,24 +310,30 @@ def build_edition(
         raise InputError(
             "edition is published; rebuild it with --force", file=edition.path, column="status"
         )
+    if edition.manifest_sha256 is not None:
+        check_snapshot(edition)
     cache_dir = root / ".cache"
-    root.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix=f".build-{edition.name}-", dir=root))
-    try:
-        keys = run_sections(edition, build, cache_dir)
-        stamp = build_key(edition, keys, renderer)
-        stamp_file = cache_dir / f"{edition.name}.{STAMP}"
-        if target.is_dir() and stamp_file.is_file() and stamp_file.read_text() == stamp:
-            shutil.rmtree(build)
-            print(f"edition {edition.name}: unchanged, output kept", flush=True)
-        else:
+    keys = section_keys(edition, root)
+    stamp = build_key(edition, {name: key for name, (key, _) in keys.items()}, renderer)
+    stamp_file = cache_dir / f"{edition.name}.{STAMP}"
+    if target.is_dir() and stamp_file.is_file() and stamp_file.read_text() == stamp:
+        print(f"edition {edition.name}: unchanged, output kept", flush=True)
+    else:
+        root.mkdir(parents=True, exist_ok=True)
+        build = Path(tempfile.mkdtemp(prefix=f".build-{edition.name}-", dir=root))
+        try:
+            from helpers.render import render_edition
+
+            run_sections(edition, build, cache_dir, keys)
             render_edition(edition, build, renderer=renderer, editions=editions, base_url=base_url)
             if edition.published:
                 check_lock(edition, build)
             swap_in(build, target)
-            stamp_file.write_text(stamp, encoding="utf-8")
-    except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
-        raise
+        except BaseException:
+            shutil.rmtree(build, ignore_errors=True)
+            raise
+        stamp_file.write_text(stamp, encoding="utf-8")
+    from helpers.render import write_archive
+
     write_archive(root, editions, base_url=base_url)
     return target

@@ -1,7 +1,9 @@
 """Render an executed edition: the Sphinx + MyST-NB website, the pandoc -> Typst PDF, the archive.
 
 The site is written so that output/<edition>/index.html is its front page; Sphinx's doctrees
-and myst-nb's jupyter_execute folder stay in a temporary folder, out of the output.
+and myst-nb's jupyter_execute folder stay in a temporary folder, out of the output. The
+converters and the download writers are imported where used, so an unchanged rebuild (which
+only rewrites the archive) starts fast.
 
 Pages of the site, in the order of its contents:
 
@@ -29,10 +31,6 @@ import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import pypandoc
-import typst
-
-from helpers import downloads
 from helpers.checksums import sha256_of
 from helpers.citation import cite_block, sources_block
 from helpers.config import ROOT
@@ -107,6 +105,8 @@ def _run(command: list[str], cwd: Path, what: str) -> None:
 
 def notebook_typst(notebook: Path, work: Path) -> str:
     """Typst markup of one executed notebook or MyST page, via pandoc and the publication filter."""
+    import pypandoc
+
     source = "ipynb" if notebook.suffix == ".ipynb" else "markdown"
     command = [
         pypandoc.get_pandoc_path(),
@@ -126,6 +126,8 @@ def notebook_typst(notebook: Path, work: Path) -> str:
 
 def write_pdf(edition: Edition, build: Path, release: str) -> Path:
     """Write the publication PDF: title page, contents, sections, static and release pages."""
+    import typst
+
     out = build / pdf_name(edition)
     with tempfile.TemporaryDirectory(prefix="pdf-") as tmp:
         work = Path(tmp)
@@ -156,6 +158,8 @@ def write_pdf(edition: Edition, build: Path, release: str) -> Path:
 
 def data_links(edition: Edition, build: Path) -> str:
     """HTML list of the edition's downloads: spreadsheet, data package, dictionary, each CSV."""
+    from helpers import downloads
+
     tables = downloads.table_metadata(build / DATA)
     if not tables:
         return "<p>No data tables.</p>"
@@ -325,6 +329,8 @@ def quarto_site(edition: Edition, build: Path, release: str) -> None:
 
 def write_downloads(edition: Edition, build: Path) -> None:
     """Spreadsheet of every table, data dictionary and validated data package beside the CSVs."""
+    from helpers import downloads
+
     data, meta = build / DATA, edition.metadata()
     if not downloads.table_metadata(data):
         return
