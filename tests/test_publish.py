@@ -153,9 +153,11 @@ def test_published_edition_locks_its_data_and_refuses_a_differing_rebuild(
     edition_dir: Path, tmp_path: Path
 ) -> None:
     """Publishing writes the lock; rebuilding needs --force; a changed CSV hash stops it."""
-    editions, output = tmp_path / "editions", tmp_path / "output"
+    editions = tmp_path / "editions"
     published_copy(editions)
-    # The session build's executed sections are reused: only the rendering runs again.
+    # Beside the session's output root (same depth, so the same relative processed_dir
+    # parameter) and with its cache: the executed sections are reused, only rendering runs.
+    output = edition_dir.parent.with_name("published")
     shutil.copytree(edition_dir.parent / ".cache" / "sections", output / ".cache" / "sections")
     target = build_edition(DEFAULT_EDITION, editions=editions, output=output)
     lock = json.loads((editions / f"{DEFAULT_EDITION}.lock.json").read_text(encoding="utf-8"))
