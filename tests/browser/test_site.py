@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 CHROMIUM_ARGS = [
@@ -96,14 +96,22 @@ def heading_problems(page: Page) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def browser_page() -> Iterator[Page]:
-    """A Chromium page, for the keyboard tests."""
+def browser() -> Iterator[Browser]:
+    """One Chromium for the module (Playwright allows one sync session at a time)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser.new_page()
-        browser.close()
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def browser_page(browser: Browser) -> Iterator[Page]:
+    """A fresh page in that Chromium."""
+    page = browser.new_page()
+    yield page
+    page.close()
 
 
 def focused(page: Page) -> dict[str, str]:
@@ -148,10 +156,11 @@ def test_keyboard_reaches_every_navigation_link(
     assert nav and set(nav) <= reached
 
 
-def test_every_page_loads_cleanly_and_passes_axe(site: tuple[Path, str], server: str) -> None:
+def test_every_page_loads_cleanly_and_passes_axe(
+    site: tuple[Path, str], server: str, browser_page: Page
+) -> None:
     """Every edition page loads cleanly, links and images work, headings in order, axe passes."""
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
     edition = site[0] / site[1]
     pages = sorted(p.relative_to(site[0]).as_posix() for p in edition.rglob("*.html"))
@@ -159,45 +168,40 @@ def test_every_page_loads_cleanly_and_passes_axe(site: tuple[Path, str], server:
     seen: set[str] = set()
     problems: list[str] = []
     axe = Axe()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on(
-            "response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    page = browser_page
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    while queue:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        errors.clear()
+        page.goto(url, wait_until="load", timeout=30000)
+        broken = page.eval_on_selector_all(
+            "img",
+            "imgs => imgs.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)",
         )
-        while queue:
-            url = queue.pop(0)
-            if url in seen:
+        problems += [f"{url}: broken image {src}" for src in broken]
+        problems += [f"{url}: console error {e}" for e in errors]
+        problems += [f"{url}: {issue}" for issue in heading_problems(page)]
+        violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+        problems += [
+            f"{url}: axe {v['id']} ({v['impact']})"
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+        for href in page.eval_on_selector_all("a[href]", LINK_TARGETS):
+            link = urldefrag(href).url
+            if not link.startswith(server) or link in seen:
                 continue
-            seen.add(url)
-            errors.clear()
-            page.goto(url, wait_until="load", timeout=30000)
-            broken = page.eval_on_selector_all(
-                "img",
-                "imgs => imgs.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)",
-            )
-            problems += [f"{url}: broken image {src}" for src in broken]
-            problems += [f"{url}: console error {e}" for e in errors]
-            problems += [f"{url}: {issue}" for issue in heading_problems(page)]
-            violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
-            problems += [
-                f"{url}: axe {v['id']} ({v['impact']})"
-                for v in violations
-                if v["impact"] in ("serious", "critical")
-            ]
-            for href in page.eval_on_selector_all("a[href]", LINK_TARGETS):
-                link = urldefrag(href).url
-                if not link.startswith(server) or link in seen:
-                    continue
-                if link.endswith(".html") or link.endswith("/"):
-                    queue.append(link)
-                elif status(link) != 200:
-                    problems.append(f"{url}: broken link {link}")
-                else:
-                    seen.add(link)
-        browser.close()
+            if link.endswith(".html") or link.endswith("/"):
+                queue.append(link)
+            elif status(link) != 200:
+                problems.append(f"{url}: broken link {link}")
+            else:
+                seen.add(link)
     assert {urljoin(server, p) for p in pages} <= seen
     assert not problems, "\n".join(problems)
