@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from helpers.build import build_edition, run_sections
+from helpers.build import build_edition, run_sections, section_keys
 from helpers.editions import editions_dir, load_edition
 from helpers.render import render_edition
 
@@ -61,7 +61,8 @@ def naive(name: str, editions: Path, output: Path) -> None:
     """Papermill on every notebook, then the full render, with no cache or skipping."""
     edition = load_edition(name, editions)
     build = output / name
-    run_sections(edition, build, output / ".cache-unused")
+    keys = section_keys(edition, output)
+    run_sections(edition, build, output / ".cache-unused", keys)
     render_edition(edition, build, editions=editions)
 
 
