@@ -22,6 +22,7 @@ data: $(BIN)/.installed
 
 test: $(BIN)/.installed system-deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed

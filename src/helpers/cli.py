@@ -41,8 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "data" and args.data_command == "fetch":
             from helpers.fetch import fetch_ons_series
 
-            fetch_ons_series(url=args.url, out_dir=args.out, timeout=args.timeout,
-                             retries=args.retries)
+            fetch_ons_series(
+                url=args.url, out_dir=args.out, timeout=args.timeout, retries=args.retries
+            )
         elif args.command == "data" and args.data_command == "build":
             from helpers.dataset import build_processed
 
