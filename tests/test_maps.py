@@ -202,6 +202,16 @@ def test_hex_svg_has_one_accessible_link_per_hex(hex_data) -> None:
     assert scilly.find(f"{SVG}polygon").get("fill") == "url(#no-data)"
 
 
+def test_hex_svg_links_only_areas_that_have_a_page(hex_data) -> None:
+    linked = set(hex_data["area_code"]) - {"E06000053"}
+    svg = maps.hex_svg(hex_data, title="Map", description="Map", linked=linked)
+    root = ET.fromstring(svg)
+    hrefs = {a.get("href") for a in root.findall(f"{SVG}a")}
+    assert len(hrefs) == len(hex_data) - 1 == 373
+    assert "profiles/E06000053.html" not in hrefs
+    assert len(root.findall(f"{SVG}polygon")) == 1  # Isles of Scilly drawn, but not a link
+
+
 def test_map_pngs_are_byte_identical_on_rerun(hex_data, choropleth_data, tmp_path) -> None:
     for name, draw, data in [("hex", _hex_map, hex_data), ("geo", _choropleth, choropleth_data)]:
         a = charts.save_png(draw(data), tmp_path / f"{name}-a.png").read_bytes()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Collection
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -334,8 +335,12 @@ def hex_svg(
     decimals: int = 2,
     suffix: str = "",
     diverging: bool = False,
+    linked: Collection[str] | None = None,
 ) -> str:
-    """An SVG hex map in which every hex links to its area's page and names itself on hover."""
+    """An SVG hex map in which each hex names itself on hover and links to its area's page.
+
+    `linked` lists the areas that have a page (default: all); the others are drawn unlinked.
+    """
     centres = np.array([hex_centre(q, r) for q, r in zip(data["q"], data["r"], strict=True)])
     radius = SVG_HEX_RADIUS
     x0, y1 = centres[:, 0].min() - SQRT3 / 2, centres[:, 1].max() + 1
@@ -355,11 +360,14 @@ def hex_svg(
         corners = hex_corners((cx - x0) * radius, (y1 - cy) * radius, radius)
         points = " ".join(f"{px:.2f},{py:.2f}" for px, py in corners)
         label = f"{row.area_name}: {_svg_value(row, decimals, suffix)}"
-        lines.append(
-            f'<a href="{escape(url.format(code=row.area_code))}" aria-label="{escape(label)}">'
+        hexagon = (
             f'<polygon points="{points}" fill="{colour}" stroke="#FFFFFF" stroke-width="1">'
-            f"<title>{escape(label)}</title></polygon></a>"
+            f"<title>{escape(label)}</title></polygon>"
         )
+        if linked is None or row.area_code in linked:
+            href = escape(url.format(code=row.area_code))
+            hexagon = f'<a href="{href}" aria-label="{escape(label)}">{hexagon}</a>'
+        lines.append(hexagon)
     lines.append("</svg>")
     return "\n".join(lines) + "\n"
 

@@ -682,6 +682,7 @@ def hex_section(ctx: Context, index: pd.DataFrame, hexes: pd.DataFrame | None) -
         title=f"Hex map of {what}; each hexagon links to its profile",
         description=alt,
         url="{code}.html",
+        linked=set(index.loc[index["page"] != "", "area_code"]),
     )
     return (
         f"<h2>Map of local authorities</h2><p>Each hexagon is one local authority, shaded by "
