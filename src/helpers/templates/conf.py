@@ -39,6 +39,8 @@ html_theme_options = {
     "show_prev_next": True,
     "footer_start": ["copyright"],
     "footer_end": [],
+    # Three section links fit beside the title at laptop widths; the rest go under "More".
+    "header_links_before_dropdown": 3,
 }
 copyright = "Crown copyright. Open Government Licence v3.0"
 html_context = {"default_mode": "auto"}
