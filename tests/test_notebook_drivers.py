@@ -5,27 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import papermill
 import pytest
 
-from helpers.config import ROOT
+from tests.sections import run_section
 
-NOTEBOOK = ROOT / "notebooks" / "04-drivers.ipynb"
+NOTEBOOK = "04-drivers.ipynb"
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory) -> Path:
     """Run the notebook once into a temporary folder and return its data folder."""
-    tmp = tmp_path_factory.mktemp("drivers")
-    papermill.execute_notebook(
-        NOTEBOOK,
-        tmp / NOTEBOOK.name,
-        parameters={"data_dir": str(tmp / "data"), "processed_dir": str(ROOT / "data/processed")},
-        cwd=NOTEBOOK.parent,
-        kernel_name="python3",
-        progress_bar=False,
-    )
-    return tmp / "data"
+    return run_section(NOTEBOOK, tmp_path_factory.mktemp("drivers"))
 
 
 def test_claimant_count_and_life_satisfaction(data: Path) -> None:
@@ -54,16 +44,6 @@ def test_standardised_differences_have_intervals(data: Path) -> None:
 
 
 def test_runs_are_byte_identical(data: Path, tmp_path: Path) -> None:
-    papermill.execute_notebook(
-        NOTEBOOK,
-        tmp_path / NOTEBOOK.name,
-        parameters={
-            "data_dir": str(tmp_path / "data"),
-            "processed_dir": str(ROOT / "data/processed"),
-        },
-        cwd=NOTEBOOK.parent,
-        kernel_name="python3",
-        progress_bar=False,
-    )
+    run_section(NOTEBOOK, tmp_path)
     for name in ("drivers-associations.csv", "drivers-standardised-differences.csv"):
         assert (data / name).read_bytes() == (tmp_path / "data" / name).read_bytes()

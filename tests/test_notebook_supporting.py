@@ -5,27 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import papermill
 import pytest
 
-from helpers.config import ROOT
+from tests.sections import run_section
 
-NOTEBOOK = ROOT / "notebooks" / "03-supporting-metrics.ipynb"
+NOTEBOOK = "03-supporting-metrics.ipynb"
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory) -> Path:
     """Run the notebook once into a temporary folder and return its data folder."""
-    tmp = tmp_path_factory.mktemp("supporting")
-    papermill.execute_notebook(
-        NOTEBOOK,
-        tmp / NOTEBOOK.name,
-        parameters={"data_dir": str(tmp / "data"), "processed_dir": str(ROOT / "data/processed")},
-        cwd=NOTEBOOK.parent,
-        kernel_name="python3",
-        progress_bar=False,
-    )
-    return tmp / "data"
+    return run_section(NOTEBOOK, tmp_path_factory.mktemp("supporting"))
 
 
 def test_birmingham_claimant_count_2025(data: Path) -> None:
