@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import papermill
 import pytest
 
-from helpers.config import ROOT
+from tests.sections import run_section
 
-NOTEBOOK = ROOT / "notebooks" / "02-mission-assessment.ipynb"
+NOTEBOOK = "02-mission-assessment.ipynb"
 TABLES = (
     "gap-series",
     "gap-change",
@@ -33,21 +32,8 @@ SHARE = {
 
 def run(tmp: Path, **parameters: object) -> tuple[Path, dict]:
     """Execute the notebook into tmp, returning its data folder and the executed notebook."""
-    data = tmp / "data"
-    out = tmp / "executed.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(out),
-        parameters={
-            "data_dir": str(data),
-            "processed_dir": str(ROOT / "data" / "processed"),
-            **parameters,
-        },
-        cwd=str(NOTEBOOK.parent),
-        kernel_name="python3",
-        progress_bar=False,
-    )
-    return data, json.loads(out.read_text(encoding="utf-8"))
+    data = run_section(NOTEBOOK, tmp, **parameters)
+    return data, json.loads((tmp / NOTEBOOK).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
