@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
-from helpers import cli, dataset
+from helpers import cli, dataset, raw
 from helpers.checksums import sha256_of
 from helpers.config import processed_dir, raw_dir
 from tests.sources.workbook_edit import copy_workbook
@@ -18,7 +20,7 @@ WELLBEING = Path("ons-personal-wellbeing")
 WORKBOOKS = WELLBEING / "geographical-breakdown-2011-12-to-2014-15"
 WB_2014 = WORKBOOKS / "geographicbreakdownreferencetable_tcm77-417203.xls"
 ELS = WELLBEING / "explore-local-statistics" / "personal-wellbeing-estimates.csv"
-REAL = raw_dir()  # the shared raw folder, before any test points WELLBEING_RAW_DIR elsewhere
+REAL = raw_dir()  # the repository's raw folder, before any test points WELLBEING_RAW_DIR elsewhere
 
 
 @pytest.fixture(scope="module")
@@ -119,13 +121,14 @@ def test_committed_snapshot_is_what_the_code_builds_and_is_deterministic(tmp_pat
 
 @pytest.fixture
 def raw_copy(tmp_path, monkeypatch) -> Path:
-    """A raw folder of links to the real files, so single files can be replaced by bad ones."""
+    """A raw folder of links to the real files (and a copy of the manifest), for bad inputs."""
     root = tmp_path / "raw"
     for path in REAL.rglob("*"):
-        if path.is_file():
+        if path.is_file() and path != raw.manifest_path(REAL):
             target = root / path.relative_to(REAL)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.symlink_to(path)
+    shutil.copyfile(raw.manifest_path(REAL), raw.manifest_path(root))
     monkeypatch.setenv("WELLBEING_RAW_DIR", str(root))
     return root
 
@@ -144,12 +147,19 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-def _replace(raw: Path, relative: Path, content: bytes | None = None) -> Path:
-    target = raw / relative
+def _replace(root: Path, relative: Path, content: bytes | None = None) -> Path:
+    """Replace (or remove) one raw file, as a new release recorded in the manifest would."""
+    target = root / relative
     target.unlink()
     if content is not None:
         target.write_bytes(content)
+        raw.record(root, relative.as_posix())
     return target
+
+
+def _record(root: Path, relative: Path) -> None:
+    """Record a raw file written by a test in the folder's manifest."""
+    raw.record(root, relative.as_posix())
 
 
 def _fails(raw: Path, out: Path, capsys) -> str:
@@ -164,14 +174,61 @@ def _fails(raw: Path, out: Path, capsys) -> str:
 def test_missing_file(raw_copy, previous, capsys):
     _replace(raw_copy, WB_2014)
     err = _fails(raw_copy, previous, capsys)
+    assert "file listed in the raw manifest not found" in err
+    assert "geographicbreakdownreferencetable_tcm77-417203.xls" in err
+
+
+def test_file_missing_from_manifest_and_folder(raw_copy, previous, capsys):
+    _replace(raw_copy, WB_2014)
+    text = raw.manifest_path(raw_copy).read_text(encoding="utf-8")
+    entries = yaml.safe_load(text)["files"]
+    kept = [e for e in entries if e["path"] != WB_2014.as_posix()]
+    raw.manifest_path(raw_copy).write_text(yaml.safe_dump({"files": kept}), encoding="utf-8")
+    err = _fails(raw_copy, previous, capsys)
     assert "source ons_apw_geographical_breakdown: file not found" in err
     assert "geographicbreakdownreferencetable_tcm77-417203.xls" in err
+
+
+def test_one_changed_byte_stops_the_build_naming_the_file(raw_copy, previous, capsys):
+    data = bytearray((REAL / ELS).read_bytes())
+    data[-2] = ord("9") if data[-2] != ord("9") else ord("8")
+    target = raw_copy / ELS
+    target.unlink()
+    target.write_bytes(bytes(data))
+    err = _fails(raw_copy, previous, capsys)
+    assert "file's bytes differ from the raw manifest" in err
+    assert "(file personal-wellbeing-estimates.csv, column 'sha256'" in err
+
+
+def test_unlisted_file_stops_the_build_naming_it(raw_copy, previous, capsys):
+    extra = raw_copy / "supporting" / "new-release.csv"
+    extra.write_bytes(b"a,b\n1,2\n")
+    err = _fails(raw_copy, previous, capsys)
+    assert "file is not listed in the raw manifest" in err
+    assert "new-release.csv" in err
+    assert hashlib.sha256(b"a,b\n1,2\n").hexdigest() in err  # what to record
+
+
+def test_raw_manifest_lists_every_raw_file_with_its_provenance():
+    entries = raw.verify(REAL)
+    assert sorted(entries) == raw.present(REAL)
+    for entry in entries.values():
+        assert entry["release_url"].startswith("https://"), entry["path"]
+        assert entry["licence"] and entry["publisher"] and entry["title"], entry["path"]
+    derived = {p for p, e in entries.items() if "derived" in e and ".rda" in e["derived"]}
+    assert derived == {
+        "supporting/ons-health-index/england_health_index.csv",
+        "supporting/ons-health-index/england_health_index_subdomains.csv",
+        "supporting/dluhc-temporary-accommodation/england_homelessness.csv",
+        "supporting/nhs-rtt-waiting-times/england_rtt_stp.csv",
+    }
 
 
 def test_out_of_range_value(raw_copy, previous, capsys):
     target = _replace(raw_copy, WB_2014)
     bad = lambda s, r, c, v: 104.8 if (s, r, c) == ("Life Satisfaction", 6, 4) else v  # noqa: E731
     copy_workbook(REAL / WB_2014, target, edit=bad)
+    _record(raw_copy, WB_2014)
     err = _fails(raw_copy, previous, capsys)
     assert "value outside 0-10 (mean) or 0-100 (share) (2 rows)" in err
     assert (
@@ -184,6 +241,7 @@ def test_value_outside_its_limits(raw_copy, previous, capsys):
     target = _replace(raw_copy, WB_2014)
     bad = lambda s, r, c, v: 5.2 if (s, r, c) == ("Happiness", 10, 8) else v  # noqa: E731
     copy_workbook(REAL / WB_2014, target, edit=bad)
+    _record(raw_copy, WB_2014)
     err = _fails(raw_copy, previous, capsys)
     assert "value outside its 95% confidence limits" in err
     assert "sheet 'Happiness', row 11, column 'I (mean value)', value 5.2" in err

@@ -19,6 +19,7 @@ def settings() -> dict[str, Any]:
     return yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))
 
 
+@cache
 def _path(key: str) -> Path:
     """Resolve a configured path relative to the repository root."""
     return (ROOT / settings()[key]).resolve()
@@ -28,11 +29,6 @@ def raw_dir() -> Path:
     """Folder of immutable raw inputs; WELLBEING_RAW_DIR overrides the configured one."""
     env = os.environ.get("WELLBEING_RAW_DIR")
     return Path(env).resolve() if env else _path("raw_dir")
-
-
-def download_dir() -> Path:
-    """Folder (git-ignored) where `wellbeing data fetch` stores downloads."""
-    return _path("download_dir")
 
 
 def processed_dir() -> Path:

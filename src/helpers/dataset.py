@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from helpers import config, geodata, geography, maps
+from helpers import config, geodata, geography, raw
 from helpers.checksums import sha256_of
 from helpers.errors import InputError
 from helpers.schema import COLUMNS, KEY, STATISTICS
@@ -73,13 +73,12 @@ def load_catalogue(path: Path = CATALOGUE) -> list[dict[str, Any]]:
     return entries
 
 
-def source_files(entry: dict[str, Any], raw_dir: Path, download_dir: Path) -> list[Path]:
+def source_files(entry: dict[str, Any], raw_dir: Path) -> list[Path]:
     """Files of one catalogue entry, or [] for an optional source that is absent."""
-    base = base_of(entry, raw_dir, download_dir)
     if "files" in entry:
-        paths = [base / entry["folder"] / name for name in entry["files"]]
+        paths = [raw_dir / entry["folder"] / name for name in entry["files"]]
     else:
-        paths = [base / entry["path"]]
+        paths = [raw_dir / entry["path"]]
     missing = [p for p in paths if not p.is_file()]
     if missing and entry.get("optional") and len(missing) == len(paths):
         return []
@@ -88,12 +87,12 @@ def source_files(entry: dict[str, Any], raw_dir: Path, download_dir: Path) -> li
     return paths
 
 
-def read_sources(raw_dir: Path, download_dir: Path) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+def read_sources(raw_dir: Path) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """Parse every available source; return all rows and each source's manifest entry."""
     frames, manifest = [], []
     present: set[str] = set()
     for entry in load_catalogue():
-        files = source_files(entry, raw_dir, download_dir)
+        files = source_files(entry, raw_dir)
         skip = entry.get("only_without") in present
         record = {k: entry[k] for k in ("id", "title", "publisher", "url", "licence", "release")}
         if not files or skip:
@@ -105,17 +104,10 @@ def read_sources(raw_dir: Path, download_dir: Path) -> tuple[pd.DataFrame, list[
         for path in files:
             rows = PARSERS[entry["parser"]](path).assign(source=entry["id"])
             parts.append(rows)
-            record.setdefault("files", []).append(
-                _file_record(path, base_of(entry, raw_dir, download_dir), rows)
-            )
+            record.setdefault("files", []).append(_file_record(path, raw_dir, rows))
         frames.append(pd.concat(parts, ignore_index=True))
         manifest.append(record | {"used": True, "precedence": len(present)})
     return pd.concat(frames, ignore_index=True), manifest
-
-
-def base_of(entry: dict[str, Any], raw_dir: Path, download_dir: Path) -> Path:
-    """The folder an entry's path is relative to."""
-    return download_dir if entry.get("location") == "download" else raw_dir
 
 
 def _file_record(path: Path, base: Path, rows: pd.DataFrame) -> dict[str, Any]:
@@ -172,9 +164,9 @@ def tidy(df: pd.DataFrame, order: list[str]) -> pd.DataFrame:
 def geography_sources(raw_dir: Path) -> list[dict[str, Any]]:
     """Checksums and licences of the map files copied into the snapshot."""
     files = [
-        (maps.TOPOJSON, "Office for National Statistics", GEOGRAPHY_LICENCES["boundaries"]),
+        (geodata.TOPOJSON, "Office for National Statistics", GEOGRAPHY_LICENCES["boundaries"]),
         *(
-            (maps.HEXJSON.format(vintage=v), "Open Innovations", GEOGRAPHY_LICENCES["hexes"])
+            (geodata.HEXJSON.format(vintage=v), "Open Innovations", GEOGRAPHY_LICENCES["hexes"])
             for v in geodata.VINTAGES
         ),
     ]
@@ -224,13 +216,27 @@ def swap_into_place(staging: Path, out_dir: Path) -> None:
         shutil.rmtree(backup)
 
 
+def copy_lookups(raw_dir: Path, out_dir: Path) -> list[Path]:
+    """Copy the geography lookups into the snapshot, so publishing never reads the raw folder."""
+    source, target = raw_dir / geography.LOOKUPS, out_dir / geography.PROCESSED_LOOKUPS
+    target.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copyfile(f, target / f.name)) for f in sorted(source.glob("*.csv"))]
+
+
 def build_processed(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict[str, Any]:
     """Raw folder → validated processed snapshot; the previous snapshot survives any failure."""
     raw_dir = Path(raw_dir) if raw_dir else config.raw_dir()
     out_dir = Path(out_dir) if out_dir else config.processed_dir()
     if not raw_dir.is_dir():
         raise InputError("raw-data folder not found", file=raw_dir)
-    rows, sources = read_sources(raw_dir, config.download_dir())
+    raw.verify(raw_dir)
+    with geography.reading_lookups(raw_dir / geography.LOOKUPS):
+        return _build(raw_dir, out_dir)
+
+
+def _build(raw_dir: Path, out_dir: Path) -> dict[str, Any]:
+    """Parse, validate and write the snapshot from a verified raw folder (see build_processed)."""
+    rows, sources = read_sources(raw_dir)
     order = [s["id"] for s in sources if s["used"]]
     table = tidy(rows, order)
     validate_estimates(table)
@@ -242,7 +248,9 @@ def build_processed(raw_dir: Path | None = None, out_dir: Path | None = None) ->
     try:
         write_outputs(staging, table, comparison, supporting)
         geodata.build_geodata(raw_dir, staging)
+        copy_lookups(raw_dir, staging)
         manifest = {
+            "raw_manifest_sha256": sha256_of(raw.manifest_path(raw_dir)),
             "table": TABLE,
             "precedence_rule": PRECEDENCE_RULE,
             "sources": sources,
