@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pytest
 
-from helpers import charts, maps
+from helpers import charts, geodata, maps
 from helpers.config import raw_dir
 from helpers.errors import InputError
 
@@ -35,7 +35,8 @@ def _satisfaction(period: str) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def hexjson_2021() -> dict:
-    return json.loads(maps.hexjson_path(2021).read_text(encoding="utf-8"))
+    path = raw_dir() / geodata.HEXJSON.format(vintage=2021)
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,8 @@ def test_hex_map_draws_one_hex_per_area_in_the_hexjson(hex_data, hexjson_2021) -
 
 
 def test_odd_r_hex_centres_are_hand_computed() -> None:
-    hexes = maps.read_hexes(maps.hexjson_path(2023)).set_index("area_code")
+    path = raw_dir() / geodata.HEXJSON.format(vintage=2023)
+    hexes = geodata.read_hexes(path).set_index("area_code")
     # Hartlepool: q=8, r=18 (even row, no shift); Middlesbrough: q=8, r=17 (odd, shifted right).
     assert tuple(hexes.loc["E06000001", ["q", "r"]]) == (8, 18)
     assert tuple(hexes.loc["E06000002", ["q", "r"]]) == (8, 17)
@@ -114,13 +116,13 @@ def test_choropleth_decodes_hartlepool_inside_the_uk() -> None:
 
 @pytest.mark.parametrize(("year", "expected"), [(2018, 391), (2021, 374), (2023, 361)])
 def test_vintage_filter_counts_lower_tier_areas(year, expected) -> None:
-    topology = json.loads(maps.topojson_path().read_text(encoding="utf-8"))
+    topology = json.loads((raw_dir() / geodata.TOPOJSON).read_text(encoding="utf-8"))
     by_hand = sum(
         g["properties"].get("start", 0) <= year <= g["properties"].get("end", 9999)
         for g in topology["objects"]["ltla"]["geometries"]
     )
     assert by_hand == expected
-    assert len(maps.boundaries(year)) == expected
+    assert len(maps.boundaries(year, path=raw_dir() / geodata.TOPOJSON)) == expected
 
 
 def test_suppressed_and_missing_areas_are_hatched_and_named_in_the_legend(hex_data) -> None:
@@ -159,7 +161,7 @@ def test_unsupported_hex_layout_is_an_input_error(tmp_path) -> None:
     path = tmp_path / "flat.hexjson"
     path.write_text(json.dumps({"layout": "odd-q", "hexes": {}}), encoding="utf-8")
     with pytest.raises(InputError, match=r"flat\.hexjson.*column 'layout'.*value 'odd-q'"):
-        maps.read_hexes(path)
+        geodata.read_hexes(path)
 
 
 def test_diverging_scale_is_centred_on_zero(values_2022, hexjson_2021) -> None:

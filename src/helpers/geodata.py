@@ -14,11 +14,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import geography, maps
+from helpers import geography
 from helpers.errors import InputError
 
 GEO = "geo"
-VINTAGES = (2023,)
+# Vintages whose hex layout and boundaries the snapshot carries: the editions' geography
+# (2023) and the codes of the Explore Local Statistics series (2021).
+VINTAGES = (2021, 2023)
+HEXJSON = "geography/hexmaps/uk-local-authority-districts-{vintage}.hexjson"
+TOPOJSON = "geography/uk-boundaries-all-vintages.topo.json"
 
 
 def hexes_path(processed_dir: str | Path, vintage: int) -> Path:
@@ -36,12 +40,53 @@ def read_hex_layout(processed_dir: str | Path, vintage: int) -> pd.DataFrame:
     return pd.read_csv(hexes_path(processed_dir, vintage), dtype={"q": int, "r": int})
 
 
+def read_hexes(path: str | Path) -> pd.DataFrame:
+    """Read a HexJSON file into one row per area: code, name, q, r; odd-r layout only."""
+    path = Path(path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if doc.get("layout") != "odd-r":
+        raise InputError(
+            "unsupported hex layout", file=path, column="layout", value=doc.get("layout")
+        )
+    rows = []
+    for code, hexagon in doc["hexes"].items():
+        for key in ("q", "r", "n"):
+            if key not in hexagon or (key != "n" and not isinstance(hexagon[key], int)):
+                raise InputError(
+                    "hex lacks an integer position or a name",
+                    file=path,
+                    row=code,
+                    column=key,
+                    value=hexagon.get(key),
+                )
+        rows.append(
+            {"area_code": code, "area_name": hexagon["n"], "q": hexagon["q"], "r": hexagon["r"]}
+        )
+    hexes = pd.DataFrame(rows).sort_values("area_code", ignore_index=True)
+    clash = hexes[hexes.duplicated(["q", "r"], keep=False)]
+    if not clash.empty:
+        first = clash.iloc[0]
+        raise InputError(
+            "two areas share one hex",
+            file=path,
+            row=first["area_code"],
+            column="q,r",
+            value=(int(first["q"]), int(first["r"])),
+        )
+    return hexes
+
+
+def in_vintage(properties: dict, year: int) -> bool:
+    """Whether an area existed in a vintage year: start and end years are inclusive, optional."""
+    return properties.get("start", year) <= year <= properties.get("end", year)
+
+
 def vintage_topology(topology: dict, vintage: int, file: str | Path) -> dict:
     """A topology of only the vintage's lower-tier areas (recoded to the vintage) and their arcs."""
     names = geography.lower_tier_areas(vintage).set_index("area_code")["area_name"]
     kept, used = [], {}
     for g in topology["objects"]["ltla"]["geometries"]:
-        if not maps.in_vintage(g["properties"], vintage):
+        if not in_vintage(g["properties"], vintage):
             continue
         code = geography.successor(g["properties"]["areacd"], vintage)
         if code not in names.index:
@@ -84,11 +129,11 @@ def build_geodata(raw_dir: str | Path, out_dir: str | Path) -> list[Path]:
     """Write the hex layout CSV and boundary TopoJSON of each vintage into out_dir/geo."""
     raw, folder = Path(raw_dir), Path(out_dir) / GEO
     folder.mkdir(parents=True, exist_ok=True)
-    topo_file = raw / maps.TOPOJSON
+    topo_file = raw / TOPOJSON
     topology = json.loads(topo_file.read_text(encoding="utf-8"))
     written = []
     for vintage in VINTAGES:
-        hexes = maps.read_hexes(raw / maps.HEXJSON.format(vintage=vintage))
+        hexes = read_hexes(raw / HEXJSON.format(vintage=vintage))
         hexes.to_csv(hexes_path(out_dir, vintage), index=False, lineterminator="\n")
         subset = vintage_topology(topology, vintage, topo_file)
         text = json.dumps(subset, separators=(",", ":"), sort_keys=True) + "\n"

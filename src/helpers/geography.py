@@ -28,16 +28,21 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from helpers.config import raw_dir
+from helpers.config import processed_dir
 from helpers.errors import InputError
 
+# Where the lookups sit: in the raw folder (read by the data build) and, copied by the data
+# build, in the processed snapshot (read by everything after it).
 LOOKUPS = Path("geography", "lookups")
+PROCESSED_LOOKUPS = Path("geo", "lookups")
 CODE_CHANGES = "lad-code-changes-2018-2025.csv"
 LTLA_CHAINS = "lookup_ltla_ltla.csv"
 LTLA14 = "ltla14-to-county-region-country.csv"
@@ -90,9 +95,22 @@ Z95 = 1.96
 HARMONISE_COLUMNS = ("period", "area_code", "measure", "statistic", "value", "status")
 
 
+_reading: list[Path] = []
+
+
 def lookups_dir() -> Path:
-    """Folder of the geography lookups inside the raw-data folder."""
-    return raw_dir() / LOOKUPS
+    """Folder of the geography lookups: the processed snapshot's copy, or the one being built."""
+    return _reading[-1] if _reading else processed_dir() / PROCESSED_LOOKUPS
+
+
+@contextmanager
+def reading_lookups(folder: Path) -> Iterator[None]:
+    """Read the lookups from `folder` (the raw folder's, while the data build runs)."""
+    _reading.append(Path(folder))
+    try:
+        yield
+    finally:
+        _reading.pop()
 
 
 def _read(name: str, lookups: Path) -> pd.DataFrame:
@@ -171,10 +189,14 @@ def _change_rows(lookups: Path) -> list[Change]:
     return changes
 
 
-@cache
 def code_changes(lookups: Path | None = None) -> tuple[Change, ...]:
     """Every lower-tier code change known, oldest first; a code split in two is an error."""
-    lookups = lookups or lookups_dir()
+    return _code_changes(lookups or lookups_dir())
+
+
+@cache
+def _code_changes(lookups: Path) -> tuple[Change, ...]:
+    """Code changes read from one lookups folder (see code_changes)."""
     early = [
         Change(old, new, name, "boundary_recode", EARLIEST_VINTAGE)
         for old, _, new, name in CHANGES_BY_2014
@@ -192,22 +214,32 @@ def code_changes(lookups: Path | None = None) -> tuple[Change, ...]:
     return tuple(changes)
 
 
-@cache
 def successor(code: str, vintage: int, lookups: Path | None = None) -> str:
     """The code that an area's code has become by a vintage (itself if unchanged)."""
+    return _successor(code, vintage, lookups or lookups_dir())
+
+
+@cache
+def _successor(code: str, vintage: int, lookups: Path) -> str:
+    """Successor read from one lookups folder (see successor)."""
     for change in code_changes(lookups):
         if change.old == code and change.year <= vintage:
             code = change.new
     return code
 
 
-@cache
 def predecessors(code: str, vintage: int, lookups: Path | None = None) -> frozenset[str]:
     """Earliest codes (no predecessor) whose areas make up `code` by a vintage."""
+    return _predecessors(code, vintage, lookups or lookups_dir())
+
+
+@cache
+def _predecessors(code: str, vintage: int, lookups: Path) -> frozenset[str]:
+    """Predecessors read from one lookups folder (see predecessors)."""
     parts = {c.old for c in code_changes(lookups) if c.new == code and c.year <= vintage}
     if not parts:
         return frozenset({code})
-    return frozenset().union(*(predecessors(p, vintage, lookups) for p in parts))
+    return frozenset().union(*(_predecessors(p, vintage, lookups) for p in parts))
 
 
 # --- regions and nations ----------------------------------------------------------------------
@@ -278,7 +310,6 @@ def _regions_from_lookups(lookups: Path) -> dict[str, str]:
     return regions
 
 
-@cache
 def region_lookup(lookups: Path | None = None) -> dict[str, str]:
     """Region (E12 code, or the nation code outside England) of every sub-national code known.
 
@@ -286,7 +317,12 @@ def region_lookup(lookups: Path | None = None) -> dict[str, str]:
     and Sheffield codes from their predecessors, the pre-2014 codes from their successors.
     Inner and Outer London (E13) are the two halves of the London region.
     """
-    lookups = lookups or lookups_dir()
+    return _region_lookup(lookups or lookups_dir())
+
+
+@cache
+def _region_lookup(lookups: Path) -> dict[str, str]:
+    """Regions read from one lookups folder (see region_lookup)."""
     regions = _regions_from_lookups(lookups)
     changes = code_changes(lookups)
     for change in changes:

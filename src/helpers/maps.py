@@ -18,12 +18,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
-from helpers import charts
-from helpers.config import raw_dir
+from helpers import charts, geodata
+from helpers.config import processed_dir
 from helpers.errors import InputError
+from helpers.geodata import in_vintage
 
-HEXJSON = "geography/hexmaps/uk-local-authority-districts-{vintage}.hexjson"
-TOPOJSON = "geography/uk-boundaries-all-vintages.topo.json"
 SQRT3 = math.sqrt(3)
 # Statuses drawn hatched grey rather than coloured, even if a value is present.
 NOT_SHOWN = ("suppressed", "no_estimate")
@@ -31,16 +30,6 @@ MAP_FIGSIZE = (7.0, 8.5)
 # Plotting longitude against latitude with this aspect keeps Great Britain's shape at 54.5 N.
 LAT_ASPECT = 1 / math.cos(math.radians(54.5))
 SVG_HEX_RADIUS = 10.0
-
-
-def hexjson_path(vintage: int) -> Path:
-    """The hex cartogram file of lower-tier local authorities for a geography vintage."""
-    return raw_dir() / HEXJSON.format(vintage=vintage)
-
-
-def topojson_path() -> Path:
-    """The TopoJSON holding every boundary vintage."""
-    return raw_dir() / TOPOJSON
 
 
 def hex_centre(q: int, r: int) -> tuple[float, float]:
@@ -52,42 +41,6 @@ def hex_corners(x: float, y: float, radius: float = 1.0) -> np.ndarray:
     """The six corners of a pointy-top hex, anticlockwise from the top."""
     angles = np.radians(90 + 60 * np.arange(6))
     return np.column_stack([x + radius * np.cos(angles), y + radius * np.sin(angles)])
-
-
-def read_hexes(path: str | Path) -> pd.DataFrame:
-    """Read a HexJSON file into one row per area: code, name, q, r; odd-r layout only."""
-    path = Path(path)
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    if doc.get("layout") != "odd-r":
-        raise InputError(
-            "unsupported hex layout", file=path, column="layout", value=doc.get("layout")
-        )
-    rows = []
-    for code, hexagon in doc["hexes"].items():
-        for key in ("q", "r", "n"):
-            if key not in hexagon or (key != "n" and not isinstance(hexagon[key], int)):
-                raise InputError(
-                    "hex lacks an integer position or a name",
-                    file=path,
-                    row=code,
-                    column=key,
-                    value=hexagon.get(key),
-                )
-        rows.append(
-            {"area_code": code, "area_name": hexagon["n"], "q": hexagon["q"], "r": hexagon["r"]}
-        )
-    hexes = pd.DataFrame(rows).sort_values("area_code", ignore_index=True)
-    clash = hexes[hexes.duplicated(["q", "r"], keep=False)]
-    if not clash.empty:
-        first = clash.iloc[0]
-        raise InputError(
-            "two areas share one hex",
-            file=path,
-            row=first["area_code"],
-            column="q,r",
-            value=(int(first["q"]), int(first["r"])),
-        )
-    return hexes
 
 
 @cache
@@ -128,14 +81,13 @@ def geometry_rings(geometry: dict, arcs: tuple[np.ndarray, ...]) -> list[np.ndar
     return [_ring(arcs, ring) for polygon in polygons[geometry["type"]] for ring in polygon]
 
 
-def in_vintage(properties: dict, year: int) -> bool:
-    """Whether an area existed in a vintage year: start and end years are inclusive, optional."""
-    return properties.get("start", year) <= year <= properties.get("end", year)
-
-
 def boundaries(vintage: int, level: str = "ltla", path: str | Path | None = None) -> pd.DataFrame:
-    """Areas of one level valid in a vintage: code, name and rings in longitude/latitude."""
-    path = str(path or topojson_path())
+    """Areas of one level valid in a vintage: code, name and rings in longitude/latitude.
+
+    By default the vintage's boundaries in the processed snapshot; `path` reads another
+    topology, such as the raw file of every vintage.
+    """
+    path = str(path or geodata.topology_path(processed_dir(), vintage))
     topology = read_topology(path)
     if level not in topology["objects"]:
         raise InputError("no such boundary level", file=path, column="objects", value=level)
@@ -181,7 +133,7 @@ def map_data(values: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
 
 def hex_map_data(values: pd.DataFrame, vintage: int) -> pd.DataFrame:
     """The tidy data behind a hex map: every hex of the vintage with its value, status, q and r."""
-    return map_data(values, read_hexes(hexjson_path(vintage)))
+    return map_data(values, geodata.read_hex_layout(processed_dir(), vintage))
 
 
 def choropleth_data(values: pd.DataFrame, vintage: int) -> pd.DataFrame:
