@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import json
+import socket
 import threading
 import time
 from collections import Counter
@@ -12,17 +12,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import yaml
 
+from helpers import raw
 from helpers.cli import main
 from helpers.config import settings
-from helpers.fetch import MANIFEST, FetchError, fetch_ons_series
+from helpers.fetch import FetchError, NoNetworkError, fetch_ons_series
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cmd"
 CSV = (FIXTURES / "valid.csv").read_bytes()
 HTML = (FIXTURES / "error-page.html").read_bytes()
-FILENAME = settings()["ons_wellbeing_local_authority"]["filename"]
-PREVIOUS = b"previous good download\n"
-PREVIOUS_MANIFEST = '{"files": {}}\n'
+SOURCE = settings()["ons_wellbeing_local_authority"]
+RELATIVE = SOURCE["path"]
+PREVIOUS = (FIXTURES / "valid.csv").read_bytes().replace(b"\n", b"\r\n")  # same rows, new bytes
 # Each path answers with its list of (status, body, extra declared bytes) in turn, then repeats
 # the last one; a positive extra declares a longer Content-Length than is sent, then hangs up.
 ROUTES = {
@@ -76,46 +78,93 @@ def _url(server: ThreadingHTTPServer, path: str) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}{path}"
 
 
-def _fetch(url: str, folder: Path, retries: int = 2, timeout: float = 5.0) -> Path:
-    """Fetch with test-sized retries, no back-off wait and a short timeout."""
-    return fetch_ons_series(url=url, out_dir=folder, timeout=timeout, retries=retries, backoff=0)
+def _fetch(url: str, folder: Path, retries: int = 2, timeout: float = 5.0):
+    """Fetch with test-sized retries, no back-off wait, a short timeout, staging in the folder."""
+    return fetch_ons_series(
+        url=url,
+        raw_folder=folder / "raw",
+        timeout=timeout,
+        retries=retries,
+        backoff=0,
+        staging_folder=folder / "staging",
+    )
 
 
 @pytest.fixture
 def folder(tmp_path):
-    """A download folder already holding a good earlier file and its manifest."""
-    (tmp_path / FILENAME).write_bytes(PREVIOUS)
-    (tmp_path / MANIFEST).write_text(PREVIOUS_MANIFEST, encoding="utf-8")
+    """A raw folder already holding an earlier release of the file, recorded in its manifest."""
+    root = tmp_path / "raw"
+    (root / RELATIVE).parent.mkdir(parents=True)
+    (root / RELATIVE).write_bytes(PREVIOUS)
+    raw.manifest_path(root).write_text("# header kept\nfiles: []\n", encoding="utf-8")
+    raw.record(root, RELATIVE, publisher="ONS", title="t", period="p", release_url="u", licence="l")
     return tmp_path
 
 
-def _untouched(folder: Path) -> bool:
-    """The earlier file and manifest are as they were and no temporary file is left."""
-    return (
-        sorted(p.name for p in folder.iterdir()) == sorted([FILENAME, MANIFEST])
-        and (folder / FILENAME).read_bytes() == PREVIOUS
-        and (folder / MANIFEST).read_text(encoding="utf-8") == PREVIOUS_MANIFEST
-    )
+def _state(folder: Path) -> dict[str, bytes]:
+    """Every file under the test folder, so a failed fetch can be shown to change nothing."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_success_saves_the_file_and_records_its_sha256(server, folder):
+@pytest.fixture
+def before(folder) -> dict[str, bytes]:
+    """The folder's files before the fetch."""
+    return _state(folder)
+
+
+def test_changed_release_replaces_the_file_and_records_it(server, folder):
     url = _url(server, "/good.csv")
-    path = _fetch(url, folder)
-    assert path == folder / FILENAME
-    assert path.read_bytes() == CSV
-    entry = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"][FILENAME]
+    report = _fetch(url, folder)
+    target = folder / "raw" / RELATIVE
+    assert (report.path, report.outcome) == (target, "changed")
+    assert report.previous_sha256 == hashlib.sha256(PREVIOUS).hexdigest()
+    assert f"changed: {target.name} sha256 {hashlib.sha256(CSV).hexdigest()[:12]}" in report.line()
+    assert target.read_bytes() == CSV
+    text = raw.manifest_path(folder / "raw").read_text(encoding="utf-8")
+    assert text.startswith("# header kept\n")
+    (entry,) = yaml.safe_load(text)["files"]
     assert entry["sha256"] == hashlib.sha256(CSV).hexdigest()
-    assert (entry["url"], entry["bytes"]) == (url, len(CSV))
-    retrieved = datetime.fromisoformat(entry["retrieved_at"])
-    assert retrieved.utcoffset().total_seconds() == 0
-    assert abs((datetime.now(UTC) - retrieved).total_seconds()) < 3600
-    assert sorted(p.name for p in folder.iterdir()) == sorted([FILENAME, MANIFEST])
+    assert (entry["file_url"], entry["bytes"], entry["path"]) == (url, len(CSV), RELATIVE)
+    assert entry["release_url"] == SOURCE["release_url"]
+    retrieved = datetime.fromisoformat(entry["retrieved"]).date()
+    assert abs((datetime.now(UTC).date() - retrieved).days) <= 1
+    assert raw.verify(folder / "raw")  # the refreshed folder passes the data build's check
+    assert not list((folder / "staging").iterdir())
+
+
+def test_unchanged_release_changes_nothing(server, folder):
+    _fetch(_url(server, "/good.csv"), folder)
+    state = _state(folder)
+    report = _fetch(_url(server, "/good.csv"), folder)
+    assert report.outcome == "unchanged"
+    assert _state(folder) == state
+
+
+def test_new_file_is_added_to_the_manifest(server, folder):
+    (folder / "raw" / RELATIVE).unlink()
+    report = _fetch(_url(server, "/good.csv"), folder)
+    assert report.outcome == "new" and report.previous_sha256 is None
+    assert raw.verify(folder / "raw")[RELATIVE]["bytes"] == len(CSV)
 
 
 def test_server_error_then_success_is_retried(server, folder):
-    path = _fetch(_url(server, "/flaky.csv"), folder, retries=3)
-    assert path.read_bytes() == CSV
+    report = _fetch(_url(server, "/flaky.csv"), folder, retries=3)
+    assert report.path.read_bytes() == CSV
     assert server.hits["/flaky.csv"] == 2
+
+
+def test_no_network_is_one_line_and_changes_nothing(folder, before, capsys):
+    with socket.socket() as probe:  # a loopback port with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/4.csv"
+    with pytest.raises(NoNetworkError, match="no network connection, nothing was changed"):
+        _fetch(url, folder, retries=3)
+    assert _state(folder) == before
+    argv = ["data", "fetch", "--raw-dir", str(folder / "raw"), "--url", url, "--retries", "1"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no network connection" in err
 
 
 @pytest.mark.parametrize(
@@ -129,28 +178,30 @@ def test_server_error_then_success_is_retried(server, folder):
     ],
 )
 def test_failure_names_the_url_and_keeps_the_previous_file(
-    server, folder, route, problem, attempts
+    server, folder, before, route, problem, attempts
 ):
     url = _url(server, route)
     with pytest.raises(FetchError, match=problem) as caught:
         _fetch(url, folder)
     assert url in str(caught.value)
     assert server.hits[route] == attempts
-    assert _untouched(folder)
+    assert _state(folder) == before
 
 
-def test_timeout_is_retried_then_reported(server, folder):
+def test_timeout_is_retried_then_reported(server, folder, before):
     url = _url(server, "/slow.csv")
     with pytest.raises(FetchError, match="timed out"):
         _fetch(url, folder, timeout=0.2)
     assert server.hits["/slow.csv"] == 2
-    assert _untouched(folder)
+    assert _state(folder) == before
 
 
-def test_cli_fetches_and_reports_failures(server, folder, capsys):
-    argv = ["data", "fetch", "--out", str(folder), "--retries", "1", "--timeout", "5"]
+def test_cli_fetches_and_reports_failures(server, folder, before, capsys, monkeypatch):
+    monkeypatch.chdir(folder)  # the default staging folder is the repository's; keep it out
+    argv = ["data", "fetch", "--raw-dir", str(folder / "raw"), "--retries", "1", "--timeout", "5"]
     assert main([*argv, "--url", _url(server, "/missing.csv")]) == 2
     assert "HTTP 404" in capsys.readouterr().err
-    assert _untouched(folder)
+    assert _state(folder) == before
     assert main([*argv, "--url", _url(server, "/good.csv")]) == 0
-    assert (folder / FILENAME).read_bytes() == CSV
+    assert capsys.readouterr().out.startswith("changed: ")
+    assert (folder / "raw" / RELATIVE).read_bytes() == CSV

@@ -16,9 +16,11 @@ def _parser() -> argparse.ArgumentParser:
 
     data = sub.add_parser("data", help="fetch raw data and build the processed snapshot")
     data_sub = data.add_subparsers(dest="data_command", required=True)
-    fetch = data_sub.add_parser("fetch", help="download the full ONS local-authority series")
+    fetch = data_sub.add_parser(
+        "fetch", help="refresh the full ONS local-authority series in the raw folder"
+    )
     fetch.add_argument("--url", help="override the configured download URL")
-    fetch.add_argument("--out", type=Path, help="folder to save into (default: data/raw)")
+    fetch.add_argument("--raw-dir", type=Path, help="raw-data folder (default: data/raw)")
     fetch.add_argument("--timeout", type=float, default=60.0, help="seconds per attempt")
     fetch.add_argument("--retries", type=int, default=3, help="attempts before giving up")
     build = data_sub.add_parser("build", help="raw files → validated tidy table + manifest")
@@ -41,9 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "data" and args.data_command == "fetch":
             from helpers.fetch import fetch_ons_series
 
-            fetch_ons_series(
-                url=args.url, out_dir=args.out, timeout=args.timeout, retries=args.retries
+            report = fetch_ons_series(
+                url=args.url, raw_folder=args.raw_dir, timeout=args.timeout, retries=args.retries
             )
+            print(report.line())
         elif args.command == "data" and args.data_command == "build":
             from helpers.dataset import build_processed
 

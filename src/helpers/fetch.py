@@ -1,31 +1,35 @@
-"""Download the full ONS local-authority well-being series, keeping a good copy until a new one is.
+"""Refresh a raw input from its release URL: the full ONS local-authority well-being series.
 
-The file streams into a temporary file beside its target and replaces it only once it is complete
-and looks like the CMD CSV; its URL, size, sha256 and retrieval time go into fetch-manifest.json.
+The file streams into the git-ignored staging folder and is validated there (complete, the CMD
+CSV's header, every row parsed). Only then is it compared with the raw folder's copy: an
+unchanged file changes nothing; a new or changed one replaces the raw copy and its checksum,
+size, URL and retrieval date are written into the raw manifest. Without a network connection
+the fetch says so in one line and changes nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import requests
 from tqdm import tqdm
 
-from helpers.config import download_dir, settings
+from helpers import raw
+from helpers.checksums import sha256_of
+from helpers.config import ROOT, raw_dir, settings
 from helpers.errors import InputError
-from helpers.sources.ons_cmd import check_header
+from helpers.sources.ons_cmd import check_header, read_ons_cmd
 
-MANIFEST = "fetch-manifest.json"
 CHUNK_BYTES = 1 << 16
 # A CSV header never starts with "<"; HTML and XML error pages do.
 MARKUP_START = b"<"
@@ -45,25 +49,57 @@ class RetryableFetchError(FetchError):
     """A failure that another attempt may cure: a server error, a timeout, a cut-off body."""
 
 
+class NoNetworkError(FetchError):
+    """The address could not be reached at all: no network here, so nothing was changed."""
+
+
+@dataclass(frozen=True)
+class FetchReport:
+    """What a fetch did to one raw file: 'new', 'changed' or 'unchanged', with both checksums."""
+
+    path: Path
+    outcome: str
+    sha256: str
+    previous_sha256: str | None
+
+    def line(self) -> str:
+        """One line for the analyst: the file and whether its bytes changed."""
+        was = f" (was {self.previous_sha256[:12]}…)" if self.previous_sha256 else ""
+        return f"{self.outcome}: {self.path.name} sha256 {self.sha256[:12]}…{was}"
+
+
 def fetch_ons_series(
     url: str | None = None,
-    out_dir: str | Path | None = None,
+    raw_folder: str | Path | None = None,
     timeout: float = 60.0,
     retries: int = 3,
     backoff: float = 1.0,
-) -> Path:
-    """Download the configured CMD CSV (or `url`) into `out_dir` and record it in the manifest."""
+    staging_folder: str | Path | None = None,
+) -> FetchReport:
+    """Download the configured CMD CSV (or `url`), validate it, then update the raw folder."""
     if retries < 1:
         raise ValueError(f"retries must be at least 1, not {retries}")
     source = settings()["ons_wellbeing_local_authority"]
     url = url or source["url"]
-    folder = Path(out_dir) if out_dir is not None else download_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / source["filename"]
+    root = Path(raw_folder) if raw_folder is not None else raw_dir()
+    staging = Path(staging_folder or ROOT / settings()["staging_dir"])
+    staging.mkdir(parents=True, exist_ok=True)
+    staged = staging / Path(source["path"]).name
+    try:
+        _download_with_retries(url, staged, timeout, retries, backoff)
+        return _replace_if_changed(staged, root, source, url)
+    finally:
+        staged.unlink(missing_ok=True)
+
+
+def _download_with_retries(
+    url: str, staged: Path, timeout: float, retries: int, backoff: float
+) -> None:
+    """Download into the staging file, retrying what another attempt may cure."""
     for attempt in range(1, retries + 1):
         try:
-            digest, size = _download(url, target, timeout)
-            break
+            _download(url, staged, timeout)
+            return
         except RetryableFetchError as err:
             if attempt == retries:
                 raise
@@ -72,20 +108,32 @@ def fetch_ons_series(
                 "attempt %d of %d failed (%s); retrying in %gs", attempt, retries, err, wait
             )
             time.sleep(wait)
-    retrieved_at = datetime.now(UTC).isoformat(timespec="seconds")
-    entry = {"url": url, "sha256": digest, "bytes": size, "retrieved_at": retrieved_at}
-    _record(folder / MANIFEST, target.name, entry)
-    return target
 
 
-def _download(url: str, target: Path, timeout: float) -> tuple[str, int]:
-    """One attempt: stream to a temporary file, check it, then atomically replace the target."""
+def _replace_if_changed(staged: Path, root: Path, source: dict, url: str) -> FetchReport:
+    """Move a validated download into the raw folder and the manifest, unless it is unchanged."""
+    relative = source["path"]
+    target = root / relative
+    entries = raw.load(root)
+    previous = entries.get(relative, {}).get("sha256") if target.is_file() else None
+    digest = sha256_of(staged)
+    if previous == digest:
+        return FetchReport(target, "unchanged", digest, previous)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staged, target)
+    metadata = {k: source[k] for k in ("publisher", "title", "period", "release_url", "licence")}
+    retrieved = datetime.now(UTC).date().isoformat()
+    raw.record(root, relative, **metadata, file_url=url, retrieved=retrieved)
+    return FetchReport(target, "changed" if previous else "new", digest, previous)
+
+
+def _download(url: str, target: Path, timeout: float) -> None:
+    """One attempt: stream to a temporary file, validate it, then rename it to the target."""
     with _beside(target) as part:
         with part.open("wb") as handle:
-            digest, size = _stream(url, handle, timeout, target.name)
+            _stream(url, handle, timeout, target.name)
         _check_content(part, url)
         os.replace(part, target)
-    return digest, size
 
 
 @contextmanager
@@ -122,6 +170,11 @@ def _stream(url: str, handle: IO[bytes], timeout: float, label: str) -> tuple[st
         raise RetryableFetchError(
             f"download cut off before the declared {expected} bytes ({err})", url=url
         ) from err
+    except requests.exceptions.ConnectionError as err:
+        if size:
+            problem = f"connection lost after {size} bytes ({err})"
+            raise RetryableFetchError(problem, url=url) from err
+        raise NoNetworkError("no network connection, nothing was changed", url=url) from err
     except requests.RequestException as err:
         raise RetryableFetchError(f"no complete response ({err})", url=url) from err
     if expected is not None and size != expected:
@@ -140,7 +193,7 @@ def _check_status(response: requests.Response, url: str) -> None:
 
 
 def _check_content(path: Path, url: str) -> None:
-    """Refuse an HTML page or anything whose header is not the CMD CSV's."""
+    """Refuse an HTML page, a header that is not the CMD CSV's, or any row the parser refuses."""
     with path.open("rb") as handle:
         start = handle.read(CHUNK_BYTES).lstrip()
     if start.startswith(MARKUP_START):
@@ -150,18 +203,7 @@ def _check_content(path: Path, url: str) -> None:
     except InputError as err:
         column = f" {err.column!r}" if err.column else ""
         raise FetchError(f"not the ONS CMD CSV: {err.problem}{column}", url=url) from err
-
-
-def _record(manifest: Path, name: str, entry: dict[str, Any]) -> None:
-    """Set this file's entry in the fetch manifest, written atomically with stable key order."""
-    files: dict[str, Any] = {}
-    if manifest.exists():
-        try:
-            files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
-        except (ValueError, KeyError) as err:
-            raise InputError("unreadable fetch manifest", file=manifest, value=str(err)) from err
-    files[name] = entry
-    text = json.dumps({"files": files}, indent=2, sort_keys=True) + "\n"
-    with _beside(manifest) as part:
-        part.write_text(text, encoding="utf-8")
-        os.replace(part, manifest)
+    try:
+        read_ons_cmd(path)
+    except InputError as err:
+        raise FetchError(f"download does not validate: {err}", url=url) from err
