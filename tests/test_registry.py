@@ -22,7 +22,8 @@ def test_registry_lists_every_driver_and_marks_missing_metrics() -> None:
         "non_priority": 1,
     }
     metrics = annex_b(registry).set_index("metric_id")
-    assert metrics.loc["children_looked_after_rate", "source_id"] == "not_yet_available"
+    assert metrics.loc["children_looked_after_rate", "source_id"] == "dfe_cla"
+    assert metrics.loc["community_life_loneliness", "source_id"] == "not_yet_available"
     assert "full-time" in metrics.loc["median_weekly_pay", "proxy_note"]
     assert metrics.loc["visited_heritage_site", "drivers"] == "Engagement with culture and heritage"
 

@@ -12,6 +12,7 @@ from helpers.errors import InputError
 from helpers.sources import (
     active_lives,
     defra_flytipping,
+    dfe_cla,
     dfe_neet,
     health_index,
     nhs_rtt,
@@ -30,6 +31,29 @@ def _one(table, **where):
     rows = table[mask]
     assert len(rows) == 1, rows
     return rows.iloc[0]
+
+
+CLA = SUPPORTING / "dfe-children-looked-after/cla_number_and_rate_per_10k_children.csv"
+LOOKED_AFTER = "Children looked after on 31 March each year"
+
+
+def test_children_looked_after_rate_england_and_hartlepool_2025() -> None:
+    table = dfe_cla.read(raw_dir() / CLA)
+    # Line 3: England 2025, 81,770 children looked after on 31 March, 67 per 10,000.
+    england = _one(table, series=LOOKED_AFTER, period="2025", area_code="E92000001")
+    assert (england.value, england.unit) == (67, "per 10,000 children")
+    assert england.area_level == "nation"
+    assert england.source_row == 3
+    hartlepool = _one(table, series=LOOKED_AFTER, period="2025", area_code="E06000001")
+    assert (hartlepool.value, hartlepool.area_level, hartlepool.source_row) == (157, "utla", 39)
+    assert len(table) == 2505  # every data line of the file, one rate each
+
+
+def test_children_looked_after_markers_are_kept() -> None:
+    table = dfe_cla.read(raw_dir() / CLA)
+    assert table.status_raw.value_counts().to_dict() == {"": 2447, "z": 56, "c": 2}
+    confidential = table[table.status_raw == "c"]
+    assert (confidential.status == "suppressed").all() and confidential.value.isna().all()
 
 
 def test_neet_derby_2025() -> None:

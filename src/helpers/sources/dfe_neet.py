@@ -43,7 +43,7 @@ DEMO_NAMES = ("Region demo", "LA demo")
 DEMO_SERIES = " (placeholder row without an area)"
 
 
-def _level(path: Path, line: int, level: str) -> tuple[str, str, str]:
+def level_of(path: Path, line: int, level: str) -> tuple[str, str, str]:
     """Map DfE's geographic_level to an area level and the columns holding code and name."""
     if level not in LEVELS:
         raise InputError(
@@ -55,7 +55,7 @@ def _level(path: Path, line: int, level: str) -> tuple[str, str, str]:
 def read(path: Path) -> pd.DataFrame:
     """Read one year's scorecard, one row per area and series; z and c markers are kept."""
     _, records = read_records(path, (*AREA_COLUMNS, *SERIES))
-    levels = {r.line: _level(path, r.line, r.cells["geographic_level"]) for r in records}
+    levels = {r.line: level_of(path, r.line, r.cells["geographic_level"]) for r in records}
     demo_lines = _placeholder_lines(path, records, levels)
     rows = wide_rows(
         path,
