@@ -9,6 +9,7 @@ as first published (4.80%).
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,6 +22,7 @@ import yaml
 from helpers.build import build_edition, data_hashes
 from helpers.checksums import sha256_of
 from helpers.config import processed_dir
+from helpers.dataset import load_supporting
 from helpers.editions import editions_dir, load_edition
 from helpers.errors import InputError
 from tests.publishing import DEFAULT_EDITION, built_default_edition, default_pdf
@@ -178,3 +180,27 @@ def test_published_edition_locks_its_data_and_refuses_a_differing_rebuild(
         **lock["data"],
         "headline-means.csv": sha256_of(target / "data" / "headline-means.csv"),
     }
+
+
+EXPONENT = re.compile(r"^-?\d+(\.\d+)?[eE][+-]?\d+$")
+
+
+def test_published_csvs_keep_every_digit_of_the_source() -> None:
+    data = built_default_edition() / "data"
+    trends = pd.read_csv(data / "supporting-trends.csv", dtype=str, keep_default_na=False)
+    england = trends[
+        (trends.metric_id == "flytipping_incidents")
+        & (trends.area_code == "E92000001")
+        & (trends.period == "2016-17")
+    ]
+    assert england.value.tolist() == ["1011199"]  # DEFRA: 1,011,199 incidents in England
+    for path in sorted(data.glob("*.csv")):
+        cells = pd.read_csv(path, dtype=str, keep_default_na=False).to_numpy().ravel()
+        assert not [c for c in cells if EXPONENT.match(str(c))], path.name
+    published = trends.loc[trends.value != ""].astype({"value": float})
+    snapshot = load_supporting()
+    joined = published.merge(
+        snapshot, on=["metric_id", "area_code", "period"], suffixes=("", "_processed")
+    )
+    assert len(joined) == len(published)  # every published value has its processed row
+    assert (joined.value == joined.value_processed).all()  # equal to the last binary digit

@@ -6,7 +6,19 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+
+
+def exact(value: float) -> str:
+    """A float as its shortest round-trip decimal, never in exponent form (1011199, not 1e+06)."""
+    return np.format_float_positional(value, trim="-")
+
+
+def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write a published CSV keeping every digit of every number, byte-stable for the same data."""
+    df.to_csv(path, index=False, lineterminator="\n", float_format=exact)
+    return Path(path)
 
 
 def save_table(
@@ -23,7 +35,7 @@ def save_table(
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / f"{name}.csv"
-    df.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+    write_csv(df, path)
     meta = {
         "name": name,
         "title": title,

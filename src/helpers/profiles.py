@@ -29,6 +29,7 @@ from helpers.config import output_dir
 from helpers.dataset import load_estimates, load_supporting
 from helpers.geodata import read_hex_layout, topology_path
 from helpers.headline import MEASURE_LABELS, SHARE_LABELS
+from helpers.outputs import write_csv
 from helpers.schema import MEASURES
 
 STATISTICS = ("mean", "share_low_wellbeing")
@@ -495,9 +496,7 @@ def render_profile(ctx: Context, code: str, folder: Path) -> list[str]:
     tables = profile_tables(ctx, code)
     names = []
     for name, df in tables.items():
-        df.to_csv(
-            folder / f"{code}-{name}.csv", index=False, lineterminator="\n", float_format="%.6g"
-        )
+        write_csv(df, folder / f"{code}-{name}.csv")
         names.append(f"{code}-{name}.csv")
     area_name = area_row(ctx, code)["area_name"]
     page = page_markdown(f"Personal well-being in {area_name}", profile_body(ctx, code, tables))
