@@ -267,11 +267,14 @@ def test_renamed_column(raw_copy, previous, capsys):
     assert "missing column(s) ['lci_95']" in err and "column 'lci_95'" in err
 
 
-def test_unknown_area_code(raw_copy, previous, capsys):
-    text = (REAL / ELS).read_bytes().replace(b"\nE06000001,", b"\nE06999999,", 1)
-    _replace(raw_copy, ELS, text)
+def test_unknown_area_code_names_the_raw_file_and_row(raw_copy, previous, capsys):
+    original = (REAL / ELS).read_bytes()
+    line = original[: original.index(b"\nE06000001,")].count(b"\n") + 2
+    _replace(raw_copy, ELS, original.replace(b"\nE06000001,", b"\nE06999999,", 1))
     err = _fails(raw_copy, previous, capsys)
-    assert "E06999999" in err
+    assert "no region or nation found for area code in any lookup" in err
+    assert f"(file personal-wellbeing-estimates.csv, row {line}, column 'area_code'" in err
+    assert "value 'E06999999'" in err
 
 
 def test_raw_folder_missing(tmp_path, previous, capsys):

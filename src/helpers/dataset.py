@@ -144,11 +144,29 @@ def compare_sources(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def at_source(df: pd.DataFrame, err: InputError) -> InputError:
+    """The same problem, located at the raw file, sheet and row the offending row was read from."""
+    row = df.iloc[err.row]
+    return InputError(
+        err.problem,
+        file=row["source_file"],
+        sheet=row["source_sheet"] or None,
+        row=int(row["source_row"]),
+        column=err.column,
+        value=err.value,
+    )
+
+
 def tidy(df: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     """Add geography and precedence, order the columns and sort rows deterministically."""
-    df = geography.assign_region_nation(
-        df.assign(area_level=geography.area_levels(df["area_code"]))
-    )
+    try:
+        df = geography.assign_region_nation(
+            df.assign(area_level=geography.area_levels(df["area_code"]))
+        )
+    except InputError as err:
+        if not isinstance(err.row, int):
+            raise
+        raise at_source(df, err) from err
     df = mark_preferred(df, order)
     stat_order = {s: i for i, s in enumerate(STATISTICS)}
     sort = df.assign(
