@@ -27,6 +27,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--raw-dir", type=Path, help="raw-data folder (default from config)")
     build.add_argument("--out", type=Path, help="output folder (default: data/processed)")
 
+    editions = sub.add_parser("edition", help="manage edition files")
+    editions_sub = editions.add_subparsers(dest="edition_command", required=True)
+    new = editions_sub.add_parser("new", help="scaffold a new edition from an earlier one")
+    new.add_argument("name", help="name of the new edition, e.g. 2025")
+    new.add_argument("--from", dest="source", required=True, help="edition to start from")
+
     edition = sub.add_parser("build", help="execute and render one edition of the update")
     edition.add_argument("--edition", default="2024", help="edition name in editions/")
     edition.add_argument("--force", action="store_true", help="rebuild a published edition")
@@ -51,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
             from helpers.dataset import build_processed
 
             build_processed(raw_dir=args.raw_dir, out_dir=args.out)
+        elif args.command == "edition" and args.edition_command == "new":
+            from helpers.scaffold import new_edition
+
+            print(f"wrote {new_edition(args.name, args.source)}")
         elif args.command == "build":
             from helpers.build import build_edition
 
