@@ -23,11 +23,13 @@ data: $(BIN)/.installed
 test: $(BIN)/.installed system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/wellbeing check
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/wellbeing check
 
 # Chromium (browser tests) and poppler-utils (PDF checks) come from Debian.
 system-deps:

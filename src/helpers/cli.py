@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("name", help="name of the new edition, e.g. 2025")
     new.add_argument("--from", dest="source", required=True, help="edition to start from")
 
+    sub.add_parser("check", help="check notebooks, editions and the registry")
+
     edition = sub.add_parser("build", help="execute and render one edition of the update")
     edition.add_argument("--edition", default="2024", help="edition name in editions/")
     edition.add_argument("--force", action="store_true", help="rebuild a published edition")
@@ -61,6 +63,17 @@ def main(argv: list[str] | None = None) -> int:
             from helpers.scaffold import new_edition
 
             print(f"wrote {new_edition(args.name, args.source)}")
+        elif args.command == "check":
+            from helpers.check import problems
+
+            found = problems()
+            for problem in found:
+                print(problem, file=sys.stderr)
+            print(
+                f"wellbeing check: {len(found)} problem(s)",
+                file=sys.stderr if found else sys.stdout,
+            )
+            return 2 if found else 0
         elif args.command == "build":
             from helpers.build import build_edition
 
