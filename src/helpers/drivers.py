@@ -287,6 +287,23 @@ def change_since(supporting: pd.DataFrame, metric_id: str, baseline_year: int) -
     return pd.DataFrame(rows)
 
 
+def national_changes(
+    supporting: pd.DataFrame, registry: dict[str, Any], baseline_year: int
+) -> pd.DataFrame:
+    """change_since for every metric with data, named from the registry, in registry order."""
+    names = {m["id"]: m["name"] for m in registry["metrics"]}
+    frames = [change_since(supporting, m["id"], baseline_year) for m in with_data(registry)]
+    change = pd.concat(frames, ignore_index=True)
+    change.insert(1, "metric", change["metric_id"].map(names))
+    return change
+
+
+def trends(supporting: pd.DataFrame, registry: dict[str, Any]) -> pd.DataFrame:
+    """trend of every metric with data, each row naming its metric, in registry order."""
+    frames = [trend(supporting, m["id"]).assign(metric_id=m["id"]) for m in with_data(registry)]
+    return pd.concat(frames, ignore_index=True)
+
+
 def wellbeing_and_cohort(
     df: pd.DataFrame, settings: assessment.Settings
 ) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -540,6 +540,11 @@ def render_all(ctx: Context, jobs: Sequence[tuple[str, str]], workers: int) -> d
         _WORKER = None
 
 
+def pages_dir(data_dir: str | Path) -> Path:
+    """The edition's folder of profile pages, beside its data folder."""
+    return Path(data_dir).parent / PAGES
+
+
 def write_profiles(
     processed_dir: str | Path,
     out_dir: str | Path,
