@@ -19,9 +19,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from helpers import config, geodata, geography, raw
+from helpers import config, geodata, geography, neighbours, raw
 from helpers.checksums import sha256_of
 from helpers.errors import InputError
+from helpers.outputs import write_csv
 from helpers.schema import COLUMNS, KEY, STATISTICS
 from helpers.sources.ons_cmd import read_ons_cmd
 from helpers.sources.ons_els_wellbeing import read_ons_els_wellbeing
@@ -260,6 +261,7 @@ def _build(raw_dir: Path, out_dir: Path) -> dict[str, Any]:
     validate_estimates(table)
     comparison = compare_sources(table)
     supporting, supporting_sources = build_supporting(raw_dir)
+    similar, left_out = neighbours.similar_areas(raw_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     staging.chmod(0o755)
@@ -267,6 +269,8 @@ def _build(raw_dir: Path, out_dir: Path) -> dict[str, Any]:
         write_outputs(staging, table, comparison, supporting)
         geodata.build_geodata(raw_dir, staging)
         copy_lookups(raw_dir, staging)
+        write_csv(similar, staging / f"{neighbours.TABLE}.csv")
+        write_csv(left_out, staging / f"{neighbours.TABLE}-left-out.csv")
         manifest = {
             "raw_manifest_sha256": sha256_of(raw.manifest_path(raw_dir)),
             "table": TABLE,
@@ -278,6 +282,11 @@ def _build(raw_dir: Path, out_dir: Path) -> dict[str, Any]:
                 "metrics": int(supporting["metric_id"].nunique()),
             },
             "validation_exceptions": exceptions_report(),
+            "similar_areas": {
+                "definition": neighbours.load_definition(),
+                "areas": int(similar["area_code"].nunique()),
+                "left_out": left_out["reason"].value_counts().sort_index().to_dict(),
+            },
             "geography_sources": geography_sources(raw_dir),
             "processed": summarise(table),
             "source_comparison": {
