@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers.build import BuildError, build_edition, data_hashes
+from helpers.build import BuildError, build_edition, data_hashes, pdf_pages
 from helpers.errors import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -102,7 +103,7 @@ def test_outputs_data_archive_and_no_build_litter(built: dict[str, Path]) -> Non
 
 
 @pytest.mark.slow
-def test_unchanged_rebuild_skips_and_keeps_output(built: dict[str, Path]) -> None:
+def test_unchanged_rebuild_skips_and_keeps_output(built: dict[str, Path], capsys) -> None:
     """A rebuild with no changed input executes nothing and leaves the output untouched."""
     index = built["target"] / "index.html"
     before = index.stat().st_mtime_ns
@@ -110,6 +111,34 @@ def test_unchanged_rebuild_skips_and_keeps_output(built: dict[str, Path]) -> Non
     build_edition("fixture", editions=built["editions"], output=built["output"])
     assert index.stat().st_mtime_ns == before
     assert sorted((built["output"] / ".cache" / "sections").iterdir()) == sections
+    assert "edition fixture: all sections unchanged, output kept;" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_build_says_what_it_made(tmp_path: Path, capfd) -> None:
+    """One summary line (sections executed or reused, pages, PDF pages, data files, where), and
+    no kernel warnings about unencrypted TCP: kernels talk over local IPC sockets."""
+    editions = tmp_path / "editions"
+    write_edition(editions, "fixture")
+    target = build_edition("fixture", editions=editions, output=tmp_path / "output")
+    pdf = target / "wellbeing-mission-update-fixture.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)$", info, re.MULTILINE)[1])
+    assert pdf_pages(pdf) == pages
+    html = len(list(target.rglob("*.html")))
+    data = sorted(p.name for p in (target / "data").glob("*.csv"))
+    assert "uk-means.csv" in data
+    out, err = capfd.readouterr()
+    assert line_of(out).startswith(
+        f"edition fixture: 2 section(s) executed, 0 reused, 0 page(s) copied; {html} web pages, "
+        f"{pages} PDF pages, {len(data)} data files; open {target / 'index.html'} ("
+    )
+    assert "without encryption" not in err and "WARNING" not in err
+
+
+def line_of(out: str) -> str:
+    """The last line printed."""
+    return out.strip().splitlines()[-1]
 
 
 @pytest.mark.slow

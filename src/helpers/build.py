@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +33,10 @@ KERNEL = "python3"
 NOTEBOOKS = "notebooks"
 DATA = "data"
 STAMP = "build-stamp.json"
+# The root of a PDF's page tree: `<</Type/Pages/Count N ...`.
+PAGE_TREE = re.compile(rb"/Type\s*/Pages\s*/Count\s+(\d+)")
+# Kernels talk to the build over local IPC sockets, not unencrypted TCP.
+KERNEL_CONFIG = {"KernelManager": {"transport": "ipc"}}
 # Folders a notebook writes into (relative to the edition), cached with the notebook: its data
 # files and any generated site pages (see helpers.render).
 WRITTEN = (DATA, "profiles")
@@ -134,6 +140,7 @@ def snapshot(build: Path) -> dict[str, str]:
 def execute_section(section: Section, parameters: dict[str, Any], build: Path) -> list[str]:
     """Execute one notebook into build/notebooks; return the files it wrote or changed."""
     import papermill  # slow to import; only needed when a notebook runs
+    from traitlets.config import Config
 
     notebooks = build / NOTEBOOKS
     before = snapshot(build)
@@ -148,6 +155,7 @@ def execute_section(section: Section, parameters: dict[str, Any], build: Path) -
                 cwd=str(notebooks),
                 progress_bar=False,
                 log_output=False,
+                config=Config(KERNEL_CONFIG),
             )
     except papermill.PapermillExecutionError as err:
         first_line = (err.source or "").strip().splitlines()[:1]
@@ -207,8 +215,9 @@ def section_keys(edition: Edition, root: Path) -> dict[str, tuple[str, dict[str,
 
 def run_sections(
     edition: Edition, build: Path, cache_dir: Path, keys: dict[str, tuple[str, dict[str, Any]]]
-) -> None:
-    """Execute (or restore from cache) every notebook and copy every page into the build."""
+) -> dict[str, str]:
+    """Execute (or restore from cache) every notebook and copy every page; say which was which."""
+    done: dict[str, str] = {}
     (build / NOTEBOOKS).mkdir(parents=True)
     (build / DATA).mkdir()
     progress = tqdm(edition.sections, desc=f"edition {edition.name}", unit="notebook")
@@ -217,14 +226,47 @@ def run_sections(
         cached = cache_dir / "sections" / key
         if section.is_page:
             shutil.copy2(section.path, build / NOTEBOOKS / section.path.name)
+            done[section.path.name] = "page"
         elif (cached / "files.json").is_file():
             progress.set_postfix_str(f"{section.path.name}: unchanged, reused")
             restore_section(cached, section, build)
+            done[section.path.name] = "reused"
         else:
             progress.set_postfix_str(f"{section.path.name}: executing")
             written = execute_section(section, parameters, build)
             cached.parent.mkdir(parents=True, exist_ok=True)
             store_section(cached, section, build, written)
+            done[section.path.name] = "executed"
+    return done
+
+
+def pdf_pages(path: Path) -> int:
+    """Number of pages of a PDF, read from its page tree."""
+    found = PAGE_TREE.search(path.read_bytes())
+    if found is None:
+        raise InputError("no page tree found in the PDF", file=path)
+    return int(found[1])
+
+
+def summary(edition: Edition, target: Path, done: dict[str, str] | None, seconds: float) -> str:
+    """What a build made: sections executed or reused, pages, PDF pages, data files, where."""
+    from helpers.render import pdf_name
+
+    if done is None:
+        sections = "all sections unchanged, output kept"
+    else:
+        counts = {k: list(done.values()).count(k) for k in ("executed", "reused", "page")}
+        sections = (
+            f"{counts['executed']} section(s) executed, {counts['reused']} reused, "
+            f"{counts['page']} page(s) copied"
+        )
+    pages = sum(1 for _ in target.rglob("*.html"))
+    pdf = target / pdf_name(edition)
+    data = sum(1 for _ in (target / DATA).glob("*.csv"))
+    return (
+        f"edition {edition.name}: {sections}; {pages} web pages, {pdf_pages(pdf)} PDF pages, "
+        f"{data} data files; open {target / 'index.html'} ({seconds:.0f} s)"
+    )
 
 
 def check_snapshot(edition: Edition) -> None:
@@ -303,6 +345,7 @@ def build_edition(
 ) -> Path:
     """Execute and render one edition into output/<edition>/; return that folder."""
 
+    started = time.monotonic()
     edition = load_edition(name, editions)
     root = (output or output_dir()).resolve()
     target = root / edition.name
@@ -316,15 +359,14 @@ def build_edition(
     keys = section_keys(edition, root)
     stamp = build_key(edition, {name: key for name, (key, _) in keys.items()}, renderer)
     stamp_file = cache_dir / f"{edition.name}.{STAMP}"
-    if target.is_dir() and stamp_file.is_file() and stamp_file.read_text() == stamp:
-        print(f"edition {edition.name}: unchanged, output kept", flush=True)
-    else:
+    done = None
+    if not (target.is_dir() and stamp_file.is_file() and stamp_file.read_text() == stamp):
         root.mkdir(parents=True, exist_ok=True)
         build = Path(tempfile.mkdtemp(prefix=f".build-{edition.name}-", dir=root))
         try:
             from helpers.render import render_edition
 
-            run_sections(edition, build, cache_dir, keys)
+            done = run_sections(edition, build, cache_dir, keys)
             render_edition(edition, build, renderer=renderer, editions=editions, base_url=base_url)
             if edition.published:
                 check_lock(edition, build)
@@ -336,4 +378,5 @@ def build_edition(
     from helpers.render import write_archive
 
     write_archive(root, editions, base_url=base_url)
+    print(summary(edition, target, done, time.monotonic() - started), flush=True)
     return target
