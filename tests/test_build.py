@@ -97,7 +97,7 @@ def test_outputs_data_archive_and_no_build_litter(built: dict[str, Path]) -> Non
     csv = (target / "data" / "uk-means.csv").read_text(encoding="utf-8")
     assert "Satisfaction,7.45,7.43,7.47" in csv
     assert not (target / ".doctrees").exists() and not (output / "jupyter_execute").exists()
-    assert not list(output.glob(".build-*"))
+    assert not list((output / ".building" / "fixture").iterdir())
     assert '<a href="fixture/index.html">fixture</a>' in (output / "index.html").read_text()
     assert '"url": "/fixture/"' in (output / "versions.json").read_text()
 
@@ -157,9 +157,10 @@ def test_failing_cell_stops_build_and_keeps_previous(
         build_edition("fixture", editions=editions, output=built["output"])
     message = str(err.value)
     assert "ZeroDivisionError" in message and "fails.ipynb" in message
-    assert err.value.cell is not None and "cell" in message
+    assert err.value.cell is not None and f"cell {err.value.cell}" in message
+    assert "parameters: " in message and "latest_period='2022-23'" in message
     assert hashlib.sha256(index.read_bytes()).hexdigest() == digest
-    assert not list(built["output"].glob(".build-*"))
+    assert not list((built["output"] / ".building" / "fixture").iterdir())
 
 
 def test_missing_notebook_fails_clearly(tmp_path: Path) -> None:

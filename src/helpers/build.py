@@ -8,6 +8,9 @@ helper package source and the processed data files (a content hash keys output/.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import fcntl
 import hashlib
 import json
 import os
@@ -159,9 +162,10 @@ def execute_section(section: Section, parameters: dict[str, Any], build: Path) -
             )
     except papermill.PapermillExecutionError as err:
         first_line = (err.source or "").strip().splitlines()[:1]
+        given = ", ".join(f"{k}={v!r}" for k, v in sorted(parameters.items()))
         raise BuildError(
             f"section {section.title!r} failed: {err.ename}: {err.evalue}"
-            f" (code: {first_line[0] if first_line else ''})",
+            f" (code: {first_line[0] if first_line else ''}; parameters: {given})",
             file=section.path,
             cell=err.cell_index,
         ) from None
@@ -200,8 +204,10 @@ def section_keys(edition: Edition, root: Path) -> dict[str, tuple[str, dict[str,
     missing = [s.path for s in edition.sections if not s.path.is_file()]
     if missing:
         raise BuildError("section file does not exist", file=missing[0])
-    # Every build folder sits directly in the output root, so this relative path is stable.
-    processed = os.path.relpath(edition.processed_dir, root / "build" / NOTEBOOKS)
+    # Every build folder sits at the same depth below the output root, so this path is stable.
+    processed = os.path.relpath(
+        edition.processed_dir, building_dir(root, edition.name) / "build" / NOTEBOOKS
+    )
     inputs = {"helpers": helpers_digest(), "processed": tree_digest(edition.processed_dir)}
     keys = {}
     for section in edition.sections:
@@ -305,15 +311,62 @@ def check_lock(edition: Edition, build: Path) -> None:
             )
 
 
+RENAME_EXCHANGE = 2  # linux/fs.h: swap two paths in one step
+AT_FDCWD = -100
+
+
+def exchange(a: Path, b: Path) -> None:
+    """Swap two folders atomically (renameat2), so no moment exists with neither in place."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    done = libc.renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    if done != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"cannot exchange {a.name} and {b.name}: {os.strerror(errno)}")
+
+
 def swap_in(build: Path, target: Path) -> None:
-    """Replace the target folder by the finished build, keeping the old one until the swap."""
+    """Replace the target folder by the finished build in one atomic step, then drop the old."""
     if target.exists():
-        old = target.with_name(f".old-{target.name}-{build.name}")
-        target.rename(old)
-        build.rename(target)
-        shutil.rmtree(old)
+        exchange(build, target)
+        shutil.rmtree(build)
     else:
         build.rename(target)
+
+
+def building_dir(root: Path, name: str) -> Path:
+    """Where an edition's build folders are made, beside its target (so swaps are renames)."""
+    return root / ".building" / name
+
+
+@contextmanager
+def edition_lock(root: Path, name: str) -> Iterator[None]:
+    """Hold output/.lock-<edition> (with this pid) for a build; a second build stops, naming it.
+
+    The lock is an flock on the file, so the kernel releases it whatever ends the holder, even
+    kill -9; the pid written in the file is only for the message.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / f".lock-{name}"
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise InputError(
+                f"edition {name} is being built by another process (pid {holder}); "
+                "wait for it to finish",
+                file=path,
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        shutil.rmtree(building_dir(root, name), ignore_errors=True)  # left by a killed build
+        yield
+    finally:
+        handle.close()
 
 
 def build_key(edition: Edition, keys: dict[str, str], renderer: str) -> str:
@@ -348,6 +401,20 @@ def build_edition(
     started = time.monotonic()
     edition = load_edition(name, editions)
     root = (output or output_dir()).resolve()
+    with edition_lock(root, edition.name):
+        return _build_locked(edition, root, force, renderer, editions, base_url, started)
+
+
+def _build_locked(
+    edition: Edition,
+    root: Path,
+    force: bool,
+    renderer: str,
+    editions: Path | None,
+    base_url: str,
+    started: float,
+) -> Path:
+    """Build an edition while holding its lock (see build_edition)."""
     target = root / edition.name
     if edition.published and target.exists() and not force:
         raise InputError(
@@ -361,8 +428,8 @@ def build_edition(
     stamp_file = cache_dir / f"{edition.name}.{STAMP}"
     done = None
     if not (target.is_dir() and stamp_file.is_file() and stamp_file.read_text() == stamp):
-        root.mkdir(parents=True, exist_ok=True)
-        build = Path(tempfile.mkdtemp(prefix=f".build-{edition.name}-", dir=root))
+        building_dir(root, edition.name).mkdir(parents=True, exist_ok=True)
+        build = Path(tempfile.mkdtemp(dir=building_dir(root, edition.name)))
         try:
             from helpers.render import render_edition
 
