@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -387,6 +388,42 @@ def build_key(edition: Edition, keys: dict[str, str], renderer: str) -> str:
     return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
 
 
+def notebook_parameters(section: Section) -> set[str]:
+    """Names the notebook's parameters cell defines, as papermill reads them."""
+    import papermill
+
+    return set(papermill.inspect_notebook(str(section.path)))
+
+
+def trial_edition(edition: Edition, name: str, overrides: dict[str, Any]) -> Edition:
+    """The edition cut to one section with parameters overridden, named and titled as a trial."""
+    found = [s for s in edition.sections if name in (s.stem, s.path.name)]
+    if not found:
+        stems = ", ".join(s.stem for s in edition.sections)
+        raise InputError(f"no such section (sections: {stems})", file=edition.path, value=name)
+    section = found[0]
+    if section.is_page and overrides:
+        raise InputError("a page is not executed: no parameters", file=section.path, value=name)
+    known = set() if section.is_page else notebook_parameters(section)
+    for key in sorted(overrides):
+        if key not in known:
+            raise InputError(
+                f"not a parameter of the notebook (parameters: {', '.join(sorted(known))})",
+                file=section.path,
+                column="parameters",
+                value=key,
+            )
+    given = ", ".join(f"{k}={v}" for k, v in sorted(overrides.items()))
+    return dataclasses.replace(
+        edition,
+        name=f"{edition.name}-{section.stem}",
+        title=f"{edition.title}: trial of one section" + (f" with {given}" if given else ""),
+        status="draft",
+        manifest_sha256=None,
+        sections=(dataclasses.replace(section, parameters={**section.parameters, **overrides}),),
+    )
+
+
 def build_edition(
     name: str | Path,
     force: bool = False,
@@ -395,14 +432,27 @@ def build_edition(
     editions: Path | None = None,
     output: Path | None = None,
     base_url: str = "/",
+    section: str | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> Path:
-    """Execute and render one edition into output/<edition>/; return that folder."""
+    """Execute and render one edition into output/<edition>/; return that folder.
+
+    With `section`, only that section is built, with its parameters overridden, into
+    output/<edition>-<section>/ (see trial_edition).
+    """
 
     started = time.monotonic()
     edition = load_edition(name, editions)
+    if section is not None:
+        edition = trial_edition(edition, section, overrides or {})
     root = (output or output_dir()).resolve()
     with edition_lock(root, edition.name):
-        return _build_locked(edition, root, force, renderer, editions, base_url, started)
+        target = _build_locked(edition, root, force, renderer, editions, base_url, started)
+        if section is not None:
+            trial = {"edition": name, "section": section, "overrides": overrides or {}}
+            text = json.dumps(trial, indent=2, sort_keys=True, default=str) + "\n"
+            (target / "trial.json").write_text(text, encoding="utf-8")
+        return target
 
 
 def _build_locked(

@@ -41,6 +41,21 @@ def _parser() -> argparse.ArgumentParser:
     edition.add_argument(
         "--renderer", choices=["sphinx", "quarto"], default="sphinx", help="site renderer"
     )
+    edition.add_argument(
+        "--section", help="build only this section (file name or stem) into <edition>-<section>"
+    )
+    edition.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter of the section (value read as YAML); repeatable",
+    )
+
+    preview = sub.add_parser("preview", help="serve an edition and rebuild it as files change")
+    preview.add_argument("--edition", default="2024", help="edition name in editions/")
+    preview.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1")
     return parser
 
 
@@ -76,8 +91,22 @@ def main(argv: list[str] | None = None) -> int:
             return 2 if found else 0
         elif args.command == "build":
             from helpers.build import build_edition
+            from helpers.editions import parse_overrides
 
-            build_edition(args.edition, force=args.force, renderer=args.renderer)
+            overrides = parse_overrides(args.param)
+            if overrides and args.section is None:
+                raise InputError("-p overrides need --section", file="-p", value=args.param[0])
+            build_edition(
+                args.edition,
+                force=args.force,
+                renderer=args.renderer,
+                section=args.section,
+                overrides=overrides,
+            )
+        elif args.command == "preview":
+            from helpers.preview import Preview
+
+            Preview(args.edition, port=args.port).run()
     except InputError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -255,6 +255,17 @@ def parse_edition(path: Path, raw: object) -> Edition:
     )
 
 
+def parse_overrides(pairs: list[str]) -> dict[str, Any]:
+    """Parameter overrides given as key=value, each value read as YAML (2019-20, [a, b], 3)."""
+    overrides = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InputError("override must be written key=value", file="-p", value=pair)
+        overrides[key.strip()] = yaml.safe_load(value)
+    return overrides
+
+
 def load_edition(name: str | Path, directory: Path | None = None) -> Edition:
     """Load an edition by name from the editions folder, or from a YAML path."""
     path = Path(name)
