@@ -22,7 +22,7 @@ import yaml
 from helpers.build import build_edition, data_hashes
 from helpers.checksums import sha256_of
 from helpers.config import processed_dir
-from helpers.dataset import load_supporting
+from helpers.dataset import load_estimates, load_supporting
 from helpers.editions import editions_dir, load_edition
 from helpers.errors import InputError
 from tests.publishing import DEFAULT_EDITION, built_default_edition, default_pdf
@@ -204,3 +204,25 @@ def test_published_csvs_keep_every_digit_of_the_source() -> None:
     )
     assert len(joined) == len(published)  # every published value has its processed row
     assert (joined.value == joined.value_processed).all()  # equal to the last binary digit
+
+
+ESTIMATE_KEY = ["period", "area_code", "measure", "statistic"]
+
+
+def test_every_published_estimate_equals_the_snapshot_to_the_last_digit() -> None:
+    """Each CSV that republishes estimates (key + value and limits) matches the snapshot."""
+    snapshot = load_estimates()
+    checked = 0
+    for path in sorted((built_default_edition() / "data").glob("*.csv")):
+        table = pd.read_csv(path, dtype={"period": str})
+        if not {*ESTIMATE_KEY, "value", "lower_95", "upper_95"} <= set(table.columns):
+            continue
+        joined = table.merge(snapshot, on=ESTIMATE_KEY, suffixes=("", "_processed"))
+        assert len(joined) == len(table), path.name
+        for column in ("value", "lower_95", "upper_95"):
+            same = (joined[column] == joined[f"{column}_processed"]) | (
+                joined[column].isna() & joined[f"{column}_processed"].isna()
+            )
+            assert same.all(), (path.name, column)
+        checked += len(table)
+    assert checked > 1000
