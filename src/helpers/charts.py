@@ -274,6 +274,75 @@ def dot_whisker_chart(
     return fig
 
 
+def projection_chart(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    basis: str,
+    periods: str,
+    source: str,
+    x_label: str,
+    latest_label: str,
+    projection_label: str,
+    category: str = "area_name",
+) -> Figure:
+    """Each area's latest estimate (filled, solid CI), its projection (hollow, dashed interval,
+    marked as a projection) and the value a significant improvement needs (a bar)."""
+    require_text(basis=basis, periods=periods)
+    columns = ["latest_value", "latest_lower_95", "latest_upper_95", "projected"]
+    _check_columns(
+        df, [category, *columns, "projected_lower_95", "projected_upper_95", "threshold"]
+    )
+    with house_style():
+        fig, ax = _new_figure()
+        s = df.reset_index(drop=True)
+        ys = np.arange(len(s))[::-1].astype(float)
+        latest = np.vstack([s.latest_value - s.latest_lower_95, s.latest_upper_95 - s.latest_value])
+        ax.errorbar(
+            s.latest_value,
+            ys + 0.15,
+            xerr=latest,
+            fmt="o",
+            color=PALETTE[0],
+            capsize=3,
+            label=latest_label,
+            gid="latest",
+        )
+        projected = np.vstack(
+            [s.projected - s.projected_lower_95, s.projected_upper_95 - s.projected]
+        )
+        bars = ax.errorbar(
+            s.projected,
+            ys - 0.15,
+            xerr=projected,
+            fmt="o",
+            mfc="white",
+            color=PALETTE[3],
+            capsize=3,
+            label=projection_label,
+            gid="projection",
+        )
+        bars[-1][0].set_linestyle("--")
+        ax.scatter(
+            s.threshold,
+            ys,
+            marker="|",
+            s=200,
+            color=REFERENCE_COLOUR,
+            zorder=3,
+            label="Needed to improve significantly",
+            gid="threshold",
+        )
+        ax.set_yticks(ys, s[category].astype(str))
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel(x_label)
+        _legend_above(ax, 2)
+        style_figure(fig, title=title, basis=basis, periods=periods, source=source)
+        fig.subplots_adjust(left=_label_margin(fig, s[category].astype(str)))
+    return fig
+
+
 def _label_margin(fig: Figure, labels: pd.Series) -> float:
     """Left margin (share of the width) that holds the longest category label, at most half."""
     longest_pt = labels.str.len().max() * RC["font.size"] * GLYPH_WIDTH + 12
