@@ -226,3 +226,34 @@ def test_every_published_estimate_equals_the_snapshot_to_the_last_digit() -> Non
             assert same.all(), (path.name, column)
         checked += len(table)
     assert checked > 1000
+
+
+def test_road_to_2030_and_revisions_reach_site_pdf_and_downloads(edition_dir: Path) -> None:
+    """The two newer sections: their sentences in the HTML and PDF, their tables in the data."""
+    road = (edition_dir / "notebooks" / "06-road-to-2030.html").read_text(encoding="utf-8")
+    assert "of 12 regions and nations are on track for a statistically significant" in road
+    assert "projections, not forecasts" in road
+    table = pd.read_csv(edition_dir / "data" / "road-to-2030.csv")
+    north_east = table[(table.area_code == "E12000001") & (table.measure == "life_satisfaction")]
+    assert round(north_east.projected.iloc[0], 2) == 6.97 and set(table.target_period) == {
+        "2029-30"
+    }
+    quality = (edition_dir / "notebooks" / "07-revisions-and-quality.html").read_text("utf-8")
+    assert "ONS paused the next" in quality and "deteriorated in quality" in quality
+    revised = pd.read_csv(edition_dir / "data" / "revisions.csv")
+    hartlepool = revised[
+        (revised.area_code == "E06000001")
+        & (revised.period == "2014-15")
+        & (revised.measure == "life_satisfaction")
+    ]
+    assert hartlepool.revision.round(2).tolist() == [0.02]
+    text = words(
+        subprocess.run(
+            ["pdftotext", str(default_pdf()), "-"], capture_output=True, text=True
+        ).stdout
+    )
+    assert "regions and nations are on track for a statistically significant improvement" in text
+    assert "Revisions (revised minus first published) by area level" in text
+    book = openpyxl.load_workbook(edition_dir / "wellbeing-mission-update-2024.xlsx")
+    titles = " ".join(str(book[name]["A1"].value) for name in book.sheetnames)
+    assert "Trend, projection and improvement still needed" in titles

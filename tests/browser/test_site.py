@@ -212,3 +212,16 @@ def test_every_page_loads_cleanly_and_passes_axe(
                 seen.add(link)
     assert {urljoin(server, p) for p in pages} <= seen
     assert not problems, "\n".join(problems)
+
+
+def test_road_to_2030_shows_projections_marked_as_such(
+    site: tuple[Path, str], server: str, browser_page: Page
+) -> None:
+    """The road-to-2030 page: four charts whose alt text names the projection, and the rule."""
+    url = urljoin(server, f"{site[1]}/notebooks/06-road-to-2030.html")
+    browser_page.goto(url, wait_until="load", timeout=30000)
+    alts = browser_page.eval_on_selector_all("main img", "is => is.map(i => i.alt)")
+    projections = [a for a in alts if "straight-line projection to 2029-30" in a]
+    assert len(projections) == 4
+    text = browser_page.inner_text("main")
+    assert "it is not a forecast" in text and "regions and nations are on track" in text
