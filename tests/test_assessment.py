@@ -10,7 +10,7 @@ import pytest
 
 from helpers import assessment, dataset, significance
 
-SHARE = assessment.Settings(
+EARLY = assessment.Settings(
     metric_basis="share",
     gap_baseline_periods=("2011-12",),
     latest_period="2014-15",
@@ -26,22 +26,22 @@ def table() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def mean(table: pd.DataFrame) -> assessment.Assessment:
-    """The 2024 edition's assessment: mean basis, 2016-19 against 2020-23."""
-    return assessment.assess(table, assessment.Settings())
+    """The mean basis, the second basis: 2016-19 against 2020-23."""
+    return assessment.assess(table, assessment.Settings(metric_basis="mean"))
 
 
 @pytest.fixture(scope="module")
 def share(table: pd.DataFrame) -> assessment.Assessment:
-    """The share basis on the first-published workbooks: 2011-12 against 2014-15."""
-    return assessment.assess(table, SHARE)
+    """The 2024 edition's assessment: shares with low well-being, 2016-19 against 2020-23."""
+    return assessment.assess(table, assessment.Settings(metric_basis="share"))
 
 
 def test_latest_window_is_as_long_as_the_baseline_and_ends_in_the_latest_period():
     settings = assessment.Settings()
     assert settings.latest_window == ("2020-21", "2021-22", "2022-23")
     assert settings.shifted_baseline == ("2017-18", "2018-19", "2019-20")
-    assert SHARE.latest_window == ("2014-15",)
-    assert SHARE.shifted_baseline == ("2012-13",)
+    assert EARLY.latest_window == ("2014-15",)
+    assert EARLY.shifted_baseline == ("2012-13",)
 
 
 @pytest.mark.parametrize(
@@ -175,11 +175,7 @@ def test_sensitivity_marks_the_edition_choices_and_explains_missing_shares(mean)
     ) == {("mean", "fixed", "2016-17 to 2018-19", "unweighted", "exclude")}
     np.testing.assert_allclose(headline["change"], mean.gap_change["change"])
     shares = table[table["basis"] == "share"]
-    assert shares["change"].isna().all()
-    assert set(shares["reason"]) == {
-        "no counted share estimates for local authorities in 2016-17 to 2018-19",
-        "no counted share estimates for local authorities in 2017-18 to 2019-20",
-    }
+    assert shares["change"].notna().all()  # the revised series gives shares for every window
     summary = assessment.sensitivity_summary(table)
     assert len(summary) == 32
     assert summary["headline"].tolist().count("headline") == 1
@@ -191,7 +187,9 @@ def test_coverage_counts_suppressed_estimates_in_the_compared_windows(mean):
     assert (cov.sum(axis=1) == 361).all()
     statement = assessment.suppression_statement(mean.coverage, mean.settings)
     assert "Of 8664 local-authority estimates" in statement
-    assert "128 are suppressed by ONS [x] and 8 have no estimate" in statement
+    assert (
+        "128 are suppressed by ONS ([c], or [u] with the value withheld) and 8 have no" in statement
+    )
 
 
 def test_no_region_improved_significantly_on_the_mean_basis(mean):
@@ -201,15 +199,44 @@ def test_no_region_improved_significantly_on_the_mean_basis(mean):
     assert (board["improved_in_every_region_and_nation"] == "no").all()
 
 
-def test_share_basis_runs_on_the_first_published_workbooks(share):
+def test_share_basis_gap_on_the_revised_series(share):
     row = share.gap_change.set_index("metric").loc["life_satisfaction"]
-    assert (row["baseline"], row["latest"]) == ("2011-12", "2014-15")
-    assert row["gap_baseline"] == pytest.approx(2.441112, abs=1e-6)
-    assert row["n_las"] == 164
-    assert share.cohort["in_worst_third"].sum() == math.ceil(164 / 3)
+    assert (row["baseline"], row["latest"]) == ("2016-17 to 2018-19", "2020-21 to 2022-23")
+    assert row["gap_baseline"] == pytest.approx(1.623283, abs=1e-6)
+    assert row["change"] == pytest.approx(-0.518762, abs=1e-6)
+    assert row["upper_95"] < 0 and row["p_two_sided"] < 0.05
+    assert row["n_las"] == 346
+    assert share.cohort["in_worst_third"].sum() == math.ceil(346 / 3)
     board = share.scoreboard.set_index("measure")
-    assert board.loc["happiness", "improved_in_every_region_and_nation"] == "yes"
-    assert board.loc["life_satisfaction", "n_significant_improvement"] == 11
+    assert (board["n_areas"] == 12).all() and (board["n_significant_improvement"] == 0).all()
+    ranked = share.ranking
+    assert ranked["local_authorities"].sum() == 361
+    assert ranked.loc[ranked["ranked"], "local_authorities"].sum() == 346
+
+
+def test_share_basis_regional_difference_by_hand(share, table):
+    ne = table[
+        (table.area_code == "E12000001")
+        & (table.measure == "life_satisfaction")
+        & (table.statistic == "share_low_wellbeing")
+    ].set_index("period")
+    base, last = ne.loc["2018-19"], ne.loc["2022-23"]
+    se = math.hypot(
+        (base.upper_95 - base.lower_95) / (2 * 1.96), (last.upper_95 - last.lower_95) / (2 * 1.96)
+    )
+    row = share.regional.set_index(["area_code", "measure"]).loc[("E12000001", "life_satisfaction")]
+    assert (row.baseline_value, row.latest_value) == (5.39, 5.76)  # ONS v4 series
+    assert row.difference == pytest.approx(0.37)
+    assert row.lower_95 == pytest.approx(0.37 - 1.959963984540054 * se)
+    assert row.upper_95 == pytest.approx(0.37 + 1.959963984540054 * se)
+    assert row.description == "no statistically significant change"
+
+
+def test_early_share_windows_use_the_revised_shares(table):
+    early = assessment.assess(table, EARLY)
+    row = early.gap_change.set_index("metric").loc["life_satisfaction"]
+    assert (row["baseline"], row["latest"]) == ("2011-12", "2014-15")
+    assert row["n_las"] > 300  # the revised series publishes far more local shares
 
 
 def test_every_published_table_has_metadata_with_the_parameters():
@@ -223,9 +250,10 @@ def test_every_published_table_has_metadata_with_the_parameters():
         "sensitivity",
         "reconciliation",
         "coverage",
+        "ranking-coverage",
     ]
     for name in names:
-        meta = assessment.table_metadata(name, SHARE)
+        meta = assessment.table_metadata(name, EARLY)
         assert meta["title"]
         assert meta["parameters"]["metric_basis"] == "share"
         assert meta["parameters"]["gap_baseline_periods"] == ["2011-12"]

@@ -41,16 +41,58 @@ def one(df: pd.DataFrame, period: str, code: str, measure: str, statistic: str) 
     return rows.iloc[0]
 
 
-def test_uk_low_life_satisfaction_2014_15(committed):
-    row = one(committed, "2014-15", "K02000001", "life_satisfaction", "share_low_wellbeing")
-    assert (row.value, row.lower_95, row.upper_95) == (4.80, 4.66, 4.93)
-    assert row.source == "ons_apw_geographical_breakdown"  # labelled as first published
+V4_POOR = "ons_cmd_wellbeing_local_authority_v4_poor"
 
 
-def test_hartlepool_low_life_satisfaction_2014_15(committed):
-    row = one(committed, "2014-15", "E06000001", "life_satisfaction", "share_low_wellbeing")
-    assert row.value == 6.72
+def test_uk_low_life_satisfaction_revised_and_first_published_2014_15():
+    table = dataset.load_estimates(preferred_only=False)
+    rows = table[
+        (table.period == "2014-15")
+        & (table.area_code == "K02000001")
+        & (table.measure == "life_satisfaction")
+        & (table.statistic == "share_low_wellbeing")
+    ].set_index("source")
+    revised, first = rows.loc[V4_POOR], rows.loc["ons_apw_geographical_breakdown"]
+    assert (revised.value, revised.lower_95, revised.upper_95) == (4.74, 4.61, 4.87)
+    assert bool(revised.preferred) and not bool(first.preferred)  # the latest release wins
+    assert (first.value, first.lower_95, first.upper_95) == (4.80, 4.66, 4.93)  # kept
+
+
+@pytest.mark.parametrize(
+    ("period", "value", "lower", "upper"),
+    [("2018-19", 4.37, 4.23, 4.51), ("2022-23", 5.73, 5.49, 5.98)],
+)
+def test_uk_low_life_satisfaction_from_the_v4_series(committed, period, value, lower, upper):
+    row = one(committed, period, "K02000001", "life_satisfaction", "share_low_wellbeing")
+    assert (row.value, row.lower_95, row.upper_95) == (value, lower, upper)
+    assert row.source == V4_POOR and row.status == "published" and row.marker == ""
+
+
+def test_hartlepool_low_happiness_2018_19(committed):
+    # Line 15748 of the v4 "poor" file: 9.9 (7.72 to 12.07).
+    row = one(committed, "2018-19", "E06000001", "happiness", "share_low_wellbeing")
+    assert (row.value, row.lower_95, row.upper_95, row.source_row) == (9.9, 7.72, 12.07, 15748)
     assert (row.area_level, row.region_code, row.nation_code) == ("ltla", "E12000001", "E92000001")
+
+
+def test_confidential_cell_is_kept_suppressed_and_never_filled(committed):
+    # Line 111: New Forest, low worthwhile 2018-19, marked [c] in place of value and limits.
+    row = one(committed, "2018-19", "E07000091", "worthwhile", "share_low_wellbeing")
+    assert (row.status, row.marker, row.source_row) == ("suppressed", "[c]", 111)
+    assert pd.isna(row.value) and pd.isna(row.lower_95) and pd.isna(row.upper_95)
+    assert row.source == V4_POOR  # not replaced by another release or another statistic
+
+
+def test_v4_markers_are_counted_as_ons_wrote_them():
+    table = dataset.load_estimates(preferred_only=False)
+    v4 = table[(table.source == V4_POOR) & (table.statistic == "share_low_wellbeing")]
+    assert v4.marker.value_counts().to_dict() == {
+        "": 17237,
+        "[c]": 2269,
+        "[x]": 332,
+        "[u]": 116,
+        "[w]": 110,
+    }
 
 
 @pytest.mark.parametrize(

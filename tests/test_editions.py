@@ -22,7 +22,7 @@ def test_2024_edition_parameters() -> None:
         "latest_period": "2022-23",
         "baseline_period": "2018-19",
         "gap_baseline_periods": ["2016-17", "2017-18", "2018-19"],
-        "metric_basis": "mean",
+        "metric_basis": "share",
         "geography_vintage": 2023,
     }
     assert [s.path.name for s in edition.sections] == [
@@ -31,6 +31,8 @@ def test_2024_edition_parameters() -> None:
         "03-supporting-metrics.ipynb",
         "04-drivers.ipynb",
         "05-maps.ipynb",
+        "06-road-to-2030.ipynb",
+        "07-revisions-and-quality.ipynb",
         "methodology.md",
     ]
     assert [s.is_page for s in edition.sections] == [False] * 5 + [True]

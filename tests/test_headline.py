@@ -81,14 +81,15 @@ def test_mean_series_covers_every_area_measure_and_year(means):
     }
 
 
-def test_shares_are_first_published_2011_to_2015(shares):
-    assert len(shares) == 14 * 4 * 4
-    assert set(shares["release"]) == {"as first published"}
-    assert sorted(shares["period"].unique()) == ["2011-12", "2012-13", "2013-14", "2014-15"]
-    life = one(shares, area_code=UK, period="2014-15", measure="life_satisfaction")
-    assert (life["value"], life["lower_95"], life["upper_95"]) == pytest.approx((4.80, 4.66, 4.93))
+def test_shares_are_the_revised_series_every_year(shares):
+    assert len(shares) == 14 * 4 * 12
+    assert set(shares["release"]) == {"revised series"}
+    assert sorted(shares["period"].unique())[::11] == ["2011-12", "2022-23"]
+    life = one(shares, area_code=UK, period="2022-23", measure="life_satisfaction")
+    assert (life["value"], life["lower_95"], life["upper_95"]) == (5.73, 5.49, 5.98)
     # The anxiety share is the high-anxiety band 6 to 10.
-    assert one(shares, area_code=UK, period="2014-15", measure="anxiety")["value"] == 19.39
+    assert one(shares, area_code=UK, period="2018-19", measure="anxiety")["value"] == 19.76
+    assert one(shares, area_code=UK, period="2022-23", measure="anxiety")["value"] == 23.36
 
 
 def test_duplicate_estimates_are_refused(table):
@@ -143,20 +144,25 @@ def test_group_title_counts_significant_regions(changes):
     )
 
 
-def test_share_basis_is_not_compared_without_estimates(table):
+def test_share_basis_change_2018_19_to_2022_23_by_hand(table):
     share = headline.change_table(table, basis="share", baseline="2018-19", latest="2022-23")
-    assert share["p_value"].isna().all()
-    assert set(share["description"]) == {
-        "not compared: no published estimate for 2018-19 or 2022-23"
-    }
+    uk = one(share, area_code=UK, measure="life_satisfaction")
+    # 4.37 (4.23 to 4.51) then 5.73 (5.49 to 5.98): se from each interval, independent years.
+    se = math.hypot((4.51 - 4.23) / (2 * 1.96), (5.98 - 5.49) / (2 * 1.96))
+    assert uk["difference"] == pytest.approx(1.36)
+    assert uk["difference_lower_95"] == pytest.approx(1.36 - 1.959963984540054 * se)
+    assert uk["difference_upper_95"] == pytest.approx(1.36 + 1.959963984540054 * se)
+    assert uk["p_value"] < 1e-15
+    assert uk["description"] == "a statistically significant increase (a deterioration)"
+    assert share["p_value"].notna().all()
 
 
 def test_main_points_carry_the_numbers_and_test_wording(changes, shares):
     points = headline.main_points(changes, shares)
     text = " ".join(points["text"])
     assert "7.45 (95% CI 7.43 to 7.47) in 2022-23" in text
-    assert "4.80% (95% CI 4.66% to 4.93%) of UK adults reported low life satisfaction" in text
-    assert "as first published" in text
+    assert "5.73% (95% CI 5.49% to 5.98%) of UK adults reported low life satisfaction" in text
+    assert "revised series" in text and "as first published" not in text
     assert points["kind"].iloc[-1] == "note"
     assert "independent annual estimates" in points["text"].iloc[-1]
     # "statistically significant" appears only in points built from a tested change.
@@ -167,7 +173,8 @@ def test_main_points_carry_the_numbers_and_test_wording(changes, shares):
         .any()
     )
     regions = one(points, measure="anxiety", kind="regional_change")["text"]
-    assert "higher in 12 and not statistically significantly different in 1" in regions
+    assert regions.startswith("Of the 12 regions and nations (the nine English regions, Wales,")
+    assert "higher in 11 and not statistically significantly different in 1" in regions
 
 
 def test_local_authority_distribution_2022_23(table):
@@ -196,10 +203,10 @@ def test_coverage_counts_every_row_once(table):
         48,
     )
     uk_share = one(coverage, statistic="share_low_wellbeing", area_level="uk")
-    assert (uk_share["periods"], uk_share["releases"]) == (
-        "2011-12 to 2014-15",
-        "as first published",
-    )
+    assert (uk_share["periods"], uk_share["releases"]) == ("2011-12 to 2022-23", "revised series")
+    # Local authorities on codes no later release covers keep their first-published shares.
+    ltla_share = one(coverage, statistic="share_low_wellbeing", area_level="ltla")
+    assert ltla_share["releases"] == "as first published; revised series"
     statuses = coverage[["published", "low_reliability", "suppressed", "no_estimate"]].sum(axis=1)
     assert (statuses == coverage["rows"]).all()
 
@@ -232,9 +239,9 @@ def test_charts_state_findings_from_the_numbers(means, shares, changes, table):
     assert "7.45 (95% CI 7.43 to 7.47) in 2022-23" in uk.alt
     share = headline.share_trend_chart(shares)
     assert charts.header_text(share.figure, "title") == (
-        "4 of 4 UK low well-being shares were lower in 2014-15 than in 2011-12"
+        "2 of 4 UK low well-being shares were lower in 2022-23 than in 2011-12"
     )
-    assert "4.80% (95% CI 4.66% to 4.93%) in 2014-15" in share.alt
+    assert "5.73% (95% CI 5.49% to 5.98%) in 2022-23" in share.alt
     local = headline.la_chart(headline.la_distribution(table, "2022-23"), "life_satisfaction")
     assert charts.header_text(local.figure, "title") == (
         "Mean life satisfaction by local authority, 2022-23: median 7.48"

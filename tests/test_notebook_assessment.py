@@ -21,13 +21,9 @@ TABLES = (
     "sensitivity",
     "reconciliation",
     "coverage",
+    "ranking-coverage",
 )
-SHARE = {
-    "metric_basis": "share",
-    "gap_baseline_periods": ["2011-12"],
-    "latest_period": "2014-15",
-    "baseline_period": "2011-12",
-}
+MEAN = {"metric_basis": "mean"}
 
 
 def run(tmp: Path, **parameters: object) -> tuple[Path, dict]:
@@ -37,15 +33,15 @@ def run(tmp: Path, **parameters: object) -> tuple[Path, dict]:
 
 
 @pytest.fixture(scope="module")
-def mean_run(tmp_path_factory) -> tuple[Path, dict]:
-    """The notebook with its default (2024 edition) parameters."""
-    return run(tmp_path_factory.mktemp("mean"))
+def share_run(tmp_path_factory) -> tuple[Path, dict]:
+    """The notebook with its default (2024 edition) parameters: the share basis."""
+    return run(tmp_path_factory.mktemp("share"))
 
 
 @pytest.fixture(scope="module")
-def share_run(tmp_path_factory) -> tuple[Path, dict]:
-    """The notebook on the share basis for 2011-12 to 2014-15, by parameters alone."""
-    return run(tmp_path_factory.mktemp("share"), **SHARE)
+def mean_run(tmp_path_factory) -> tuple[Path, dict]:
+    """The notebook on the mean basis, the second basis, by parameters alone."""
+    return run(tmp_path_factory.mktemp("mean"), **MEAN)
 
 
 def read(data: Path, name: str) -> pd.DataFrame:
@@ -53,31 +49,34 @@ def read(data: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(data / f"{name}.csv")
 
 
-def test_default_run_publishes_every_table_with_its_parameters(mean_run):
-    data, _ = mean_run
+def test_default_run_publishes_every_table_with_its_parameters(share_run):
+    data, _ = share_run
     for name in TABLES:
         meta = json.loads((data / f"{name}.json").read_text(encoding="utf-8"))
-        assert meta["parameters"]["metric_basis"] == "mean"
+        assert meta["parameters"]["metric_basis"] == "share"
         assert meta["parameters"]["gap_baseline_periods"] == ["2016-17", "2017-18", "2018-19"]
         assert meta["rows"] == len(read(data, name))
 
 
-def test_default_run_gap_change_and_cohort(mean_run):
-    data, _ = mean_run
+def test_default_run_gap_change_and_cohort(share_run):
+    data, _ = share_run
     change = read(data, "gap-change").set_index("metric")
-    assert change.loc["life_satisfaction", "change"] == pytest.approx(-0.0801934, abs=1e-6)
-    assert change.loc["anxiety", "gap_baseline"] == pytest.approx(0.281288, abs=1e-6)
+    assert change.loc["life_satisfaction", "change"] == pytest.approx(-0.518762, abs=1e-6)
+    assert change.loc["anxiety", "gap_baseline"] == pytest.approx(2.658195, abs=1e-6)
     assert (change["latest"] == "2020-21 to 2022-23").all()
+    assert (change["upper_95"] < 0).all()  # every share gap narrowed significantly
     cohort = read(data, "cohort")
     assert list(cohort.columns[:3]) == ["area_code", "area_name", "region"]
     assert len(cohort) == 361
-    assert cohort["in_worst_third"].sum() == 119
+    assert cohort["in_worst_third"].sum() == 116
+    ranking = read(data, "ranking-coverage")
+    assert ranking["local_authorities"].sum() == 361
     scoreboard = read(data, "scoreboard")
     assert (scoreboard["improved_in_every_region_and_nation"] == "no").all()
 
 
-def test_default_run_shows_figures_with_alt_text_and_no_errors(mean_run):
-    data, executed = mean_run
+def test_default_run_shows_figures_with_alt_text_and_no_errors(share_run):
+    data, executed = share_run
     assert len(list(data.glob("*.png"))) == 4 * 2 + 4 + 1
     outputs = [o for cell in executed["cells"] for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] == "error" or o.get("name") == "stderr"]
@@ -88,15 +87,12 @@ def test_default_run_shows_figures_with_alt_text_and_no_errors(mean_run):
     assert all(alt.strip() for alt in alts)
 
 
-def test_share_run_publishes_real_gaps(share_run):
-    data, _ = share_run
-    series = read(data, "gap-series")
-    first = series[(series["metric"] == "life_satisfaction") & (series["periods"] == "2011-12")]
-    assert first["estimate"].iloc[0] == pytest.approx(2.44111, abs=1e-5)
-    assert first["n_cohort"].iloc[0] == 48
-    assert set(series["basis"]) == {"share"}
+def test_mean_run_by_parameters_alone(mean_run):
+    data, _ = mean_run
     change = read(data, "gap-change").set_index("metric")
-    assert change.loc["anxiety", "change"] == pytest.approx(-2.2979, abs=1e-4)
+    assert change.loc["life_satisfaction", "change"] == pytest.approx(-0.0801934, abs=1e-6)
+    assert change.loc["anxiety", "gap_baseline"] == pytest.approx(0.281288, abs=1e-6)
+    assert read(data, "cohort")["in_worst_third"].sum() == 119
+    assert set(read(data, "gap-series")["basis"]) == {"mean"}
     meta = json.loads((data / "gap-series.json").read_text(encoding="utf-8"))
-    assert meta["parameters"]["gap_baseline_periods"] == ["2011-12"]
-    assert meta["parameters"]["latest_period"] == "2014-15"
+    assert meta["parameters"]["metric_basis"] == "mean"

@@ -66,11 +66,11 @@ def test_uk_share_in_headline_shares(run):
     shares = csv(data, "headline-shares")
     row = shares[
         (shares["area_code"] == UK)
-        & (shares["period"] == "2014-15")
+        & (shares["period"] == "2022-23")
         & (shares["measure"] == "life_satisfaction")
     ].iloc[0]
-    assert (row["value"], row["lower_95"], row["upper_95"]) == (4.80, 4.66, 4.93)
-    assert row["release"] == "as first published"
+    assert (row["value"], row["lower_95"], row["upper_95"]) == (5.73, 5.49, 5.98)
+    assert row["release"] == "revised series"
 
 
 def test_la_distribution_counts(run):
@@ -87,19 +87,21 @@ def test_coverage_and_main_points(run):
     data, nb = run
     coverage = csv(data, "data-coverage").set_index(["statistic", "area_level"])
     assert coverage.loc[("mean", "uk"), "periods"] == "2011-12 to 2022-23"
-    assert coverage.loc[("share_low_wellbeing", "region"), "periods"] == "2011-12 to 2014-15"
+    assert coverage.loc[("share_low_wellbeing", "region"), "periods"] == "2011-12 to 2022-23"
     points = csv(data, "main-points")
     first = points["text"].iloc[0]
-    assert first.startswith("UK life satisfaction (mean rating, 0 to 10) was 7.45 (95% CI 7.43")
-    assert first.endswith("a statistically significant decrease (a deterioration).")
+    assert first.startswith("The UK share with low life satisfaction was 5.73% (95% CI 5.49%")
+    assert first.endswith("a statistically significant increase (a deterioration).")
     shown = "".join(
         "".join(o.get("data", {}).get("text/markdown", ""))
         for c in nb.cells
         if c.cell_type == "code"
         for o in c.outputs
     )
-    assert "7.45 (95% CI 7.43 to 7.47) in 2022-23" in shown
-    assert "4.80% (95% CI 4.66% to 4.93%) of UK adults reported low life satisfaction" in shown
+    assert "5.73% (95% CI 5.49% to 5.98%) in 2022-23" in shown
+    assert "5.73% (95% CI 5.49% to 5.98%) of UK adults reported low life satisfaction" in shown
+    # The shares lead: the section shows them before the mean ratings.
+    assert shown.index("low well-being shares were") < shown.index("UK life satisfaction was")
     assert "1 as suppressed [x] and 10 as of low reliability [u]" in shown
 
 
@@ -118,4 +120,5 @@ def test_figures_have_alt_text_and_data(run):
         assert meta["alt"] and meta["caption"]
         assert (data / f"{meta['name']}.csv").is_file()
     captions = [o["metadata"]["image/png"]["caption"] for o in figures]
-    assert "UK life satisfaction was lower in 2022-23 than in 2018-19" in captions[0]
+    assert "2 of 4 UK low well-being shares were lower in 2022-23 than in 2011-12" in captions[0]
+    assert "UK life satisfaction was lower in 2022-23 than in 2018-19" in captions[1]

@@ -69,18 +69,29 @@ def test_hartlepool_latest_life_satisfaction_is_the_processed_value(ctx: profile
 def test_profile_compares_with_region_and_uk(ctx: profiles.Context) -> None:
     """Hartlepool's comparators are the North East and the UK, both with 2022-23 means."""
     series = profiles.series(ctx, HARTLEPOOL)
-    latest = series[(series["period"] == "2022-23") & (series["measure"] == "life_satisfaction")]
+    latest = series[
+        (series["period"] == "2022-23")
+        & (series["measure"] == "life_satisfaction")
+        & (series["statistic"] == "mean")
+    ]
     names = dict(zip(latest["comparison"], latest["area_name"], strict=True))
     assert names == {"area": "Hartlepool", "region": "North East", "uk": "United Kingdom"}
     uk = processed_mean(geography.UK, "2022-23", "life_satisfaction")
     assert latest.set_index("comparison").at["uk", "value"] == uk["value"]
 
 
-def test_shares_are_labelled_as_first_published(ctx: profiles.Context) -> None:
-    """Low well-being shares exist for 2011-12 to 2014-15 only and carry their release."""
+def test_shares_cover_every_year_from_the_revised_series(ctx: profiles.Context) -> None:
+    """Low well-being shares run 2011-12 to 2022-23 and carry their release."""
     shares = profiles.series(ctx, HARTLEPOOL).query("statistic == 'share_low_wellbeing'")
-    assert sorted(shares["period"].unique()) == ["2011-12", "2012-13", "2013-14", "2014-15"]
-    assert set(shares["release"]) == {"as first published"}
+    periods = sorted(shares["period"].unique())
+    assert (periods[0], periods[-1], len(periods)) == ("2011-12", "2022-23", 12)
+    assert set(shares["release"]) == {"revised series"}
+    mine = shares[
+        (shares["comparison"] == "area")
+        & (shares["period"] == "2018-19")
+        & (shares["measure"] == "happiness")
+    ].iloc[0]
+    assert (mine["value"], mine["lower_95"], mine["upper_95"]) == (9.9, 7.72, 12.07)
 
 
 def test_rank_counts_the_ranked_areas(ctx: profiles.Context) -> None:

@@ -35,8 +35,9 @@ def test_hartlepool_2014_15_life_satisfaction_revision(result) -> None:
 def test_summary_counts_and_the_largest_revisions(result) -> None:
     s = result.summary.set_index(["area_level", "measure", "statistic"])
     happiness = s.loc[("ltla", "happiness", "mean")]
-    local = result.pairs[
-        (result.pairs.area_level == "ltla") & (result.pairs.measure == "happiness")
+    pairs = result.pairs
+    local = pairs[
+        (pairs.area_level == "ltla") & (pairs.measure == "happiness") & (pairs.statistic == "mean")
     ]
     assert happiness.estimates == len(local) == 1389
     assert happiness.outside_first_ci == int(local.outside_first_ci.sum()) == 1
@@ -46,9 +47,9 @@ def test_summary_counts_and_the_largest_revisions(result) -> None:
 
 
 def test_rank_effects_and_quality_sentence(result) -> None:
-    ranks = result.ranks.set_index(["period", "measure"])
-    assert ranks.loc[("2011-12", "life_satisfaction")].local_authorities == 344
-    assert 0.95 < ranks.loc[("2011-12", "life_satisfaction")].spearman_rho < 1
+    ranks = result.ranks.set_index(["period", "measure", "statistic"])
+    assert ranks.loc[("2011-12", "life_satisfaction", "mean")].local_authorities == 344
+    assert 0.95 < ranks.loc[("2011-12", "life_satisfaction", "mean")].spearman_rho < 1
     sentence = revisions.quality_sentence(result, "life_satisfaction", "2018-19", "2022-23")
     assert sentence.startswith(
         "In 2022-23, ONS suppressed or flagged 44 of 1496 local-authority estimates (2.9%)."
@@ -66,6 +67,6 @@ def test_precision_in_words() -> None:
 def test_section_publishes_its_tables(tmp_path) -> None:
     data = run_section("07-revisions-and-quality.ipynb", tmp_path)
     summary = pd.read_csv(data / "revisions-summary.csv")
-    assert len(summary) == 20  # five area levels by four measures, means
+    assert len(summary) == 40  # five area levels, four measures, means and shares
     assert (data / "ci-widths-life_satisfaction.png").is_file()
     assert len(pd.read_csv(data / "local-estimate-statuses.csv")) == 12

@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from helpers import charts, gap, geography, maps, metrics, significance
+from helpers.schema import MEASURES
 
 ROLLING_YEARS = 3
 BOOTSTRAP_DRAWS = 1000
@@ -29,7 +30,8 @@ CHANGE_UNITS = {"mean": "points", "share": "percentage points"}
 DECIMALS = {"mean": 2, "share": 1}
 SOURCE_TEXT = {
     "mean": "ONS, Annual Population Survey personal well-being estimates (revised series)",
-    "share": "ONS, personal well-being geographical breakdown 2011-12 to 2014-15 (first published)",
+    "share": "ONS, personal well-being estimates by local authority, time series version 4 "
+    "(revised series)",
 }
 SHORT_RECONCILIATION = (
     "period",
@@ -107,6 +109,7 @@ class Assessment:
     sensitivity: pd.DataFrame
     reconciliation: pd.DataFrame
     coverage: pd.DataFrame
+    ranking: pd.DataFrame
 
 
 def harmonised(df: pd.DataFrame, vintage: int) -> geography.Harmonised:
@@ -179,6 +182,7 @@ def assess(df: pd.DataFrame, settings: Settings) -> Assessment:
     est = local_estimates(result.table, settings)
     baseline, latest = settings.gap_baseline_periods, settings.latest_window
     options = settings.options
+    cohort = cohort_table(est, settings)
     regional = significance.regional_change(
         df,
         basis=settings.metric_basis,
@@ -192,12 +196,13 @@ def assess(df: pd.DataFrame, settings: Settings) -> Assessment:
         gap_series=gap.gap_series(est, baseline, options, length=ROLLING_YEARS),
         gap_change=gap.gap_change(est, baseline, latest, options),
         bootstrap=gap.selection_bootstrap(est, baseline, latest, options, draws=BOOTSTRAP_DRAWS),
-        cohort=cohort_table(est, settings),
+        cohort=cohort,
         regional=regional,
         scoreboard=significance.scoreboard(regional),
         sensitivity=sensitivity(result.table, settings),
         reconciliation=geography.reconciliation_report(result),
         coverage=coverage_table(result.table, settings),
+        ranking=ranking_coverage(cohort, est, settings),
     )
 
 
@@ -219,13 +224,12 @@ def basis_statement(settings: Settings) -> str:
     base = metrics.window_label(settings.gap_baseline_periods)
     latest = metrics.window_label(settings.latest_window)
     share_note = (
-        "Shares with low well-being for local authorities come from the 2011-12 to 2014-15 "
-        "workbooks as first published; the share basis for 2016-17 onwards needs the full ONS "
-        "series, which `wellbeing data fetch` downloads."
+        "Shares of adults with low well-being are the mission's own headline metric; they come "
+        "from the ONS revised series (time series version 4), every year from 2011-12 to "
+        "2022-23. Mean ratings are kept as a second basis in the sensitivity table."
         if settings.metric_basis == "share"
-        else "The share basis for 2016-17 to 2022-23 needs the full ONS local-authority series "
-        "(`wellbeing data fetch`); the data here hold local shares only for 2011-12 to 2014-15, "
-        "as first published."
+        else "Mean ratings are a second basis: the mission's headline metric is the share of "
+        "adults with low well-being."
     )
     return (
         f"Every figure in this section uses the **{BASIS_TEXT[settings.metric_basis].lower()}**. "
@@ -289,9 +293,53 @@ def suppression_statement(coverage: pd.DataFrame, settings: Settings) -> str:
     )
     return (
         f"Of {total} local-authority estimates of the {BASIS_TEXT[settings.metric_basis].lower()} "
-        f"in {windows}, {suppressed} are suppressed by ONS [x] and {missing} have no estimate; "
-        f"they are left out of the pooled values, not replaced. {low} are of low reliability [u] "
-        "and are used, with their wider confidence intervals."
+        f"in {windows}, {suppressed} are suppressed by ONS ([c], or [u] with the value withheld) "
+        f"and {missing} have no estimate ([w], [x]); they are left out of the pooled values, "
+        f"never filled in from another statistic. {low} published with a low-reliability marker "
+        "are used, with their wider confidence intervals."
+    )
+
+
+def ranking_coverage(cohort: pd.DataFrame, est: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """What each ranking rule leaves out: areas by measures pooled at baseline; complete ones."""
+    options = settings.options
+    base = metrics.pool_window(est, settings.gap_baseline_periods, min_years=options.min_years)
+    late = metrics.pool_window(est, settings.latest_window, min_years=options.min_years)
+    complete = set.intersection(
+        *(
+            set(p.groupby("area_code")["value"].count().loc[lambda c: c == len(MEASURES)].index)
+            for p in (base, late)
+        )
+    )
+    rows = []
+    for n in range(len(MEASURES), -1, -1):
+        areas = cohort[cohort["n_measures"] == n]
+        rows.append(
+            {
+                "measures_at_baseline": n,
+                "local_authorities": len(areas),
+                "ranked": bool(n >= options.min_metrics),
+                "in_worst_third": int(areas["in_worst_third"].sum()),
+                "complete_in_both_windows": int(areas["area_code"].isin(complete).sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def ranking_statement(coverage: pd.DataFrame, settings: Settings) -> str:
+    """How areas with suppressed measures are ranked, and how many each rule leaves out."""
+    o = settings.options
+    ranked = coverage[coverage["ranked"]]
+    dropped = int(coverage.loc[~coverage["ranked"], "local_authorities"].sum())
+    complete = int(coverage["complete_in_both_windows"].sum())
+    total = int(coverage["local_authorities"].sum())
+    return (
+        f"An area's measure counts in a window when ONS published it in at least {o.min_years} "
+        f"of the window's years; its score is its worst percentile rank among the measures it "
+        f"has, and it is ranked when it has at least {o.min_metrics} of the {len(MEASURES)}. Of "
+        f"{total} local authorities, {int(ranked['local_authorities'].sum())} are ranked and "
+        f"{dropped} are not (too few published measures). Requiring every measure in both "
+        f"windows instead (the sensitivity table's 'require_all') would keep {complete}."
     )
 
 
@@ -367,6 +415,12 @@ def table_metadata(name: str, settings: Settings) -> dict[str, Any]:
             "score = worst percentile rank across the measures (1 = worst); the ceil(N/3) "
             "highest scores form the worst third, ties to the earlier area code.",
             {"score": "percentile rank 0-1"},
+        ),
+        "ranking-coverage": (
+            "Local authorities by the number of measures published at baseline",
+            "Ranked when at least the minimum number of measures is published in enough years of "
+            "the baseline window; complete = every measure in both compared windows.",
+            {},
         ),
         "regional-tests": (
             f"Regions and nations: latest against baseline year, {basis}",

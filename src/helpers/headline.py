@@ -32,6 +32,7 @@ CHART_GROUPS = {UK_AND_NATIONS: (UK, *NATION_ORDER)} | REGION_GROUPS
 # Which ONS release each source holds; the workbook shares must be labelled as first published.
 RELEASES = {
     "ons_cmd_wellbeing_local_authority_v4": "revised series",
+    "ons_cmd_wellbeing_local_authority_v4_poor": "revised series",
     "ons_cmd_wellbeing_local_authority_v4_excerpt": "revised series",
     "ons_els_personal_wellbeing": "revised series",
     "ons_apw_geographical_breakdown": "as first published",
@@ -305,8 +306,10 @@ def uk_point(row: pd.Series) -> str:
 
 
 def regions_point(changes: pd.DataFrame, measure: str) -> str:
-    """Main point counting nations and regions with a significant fall or rise in one measure."""
-    rows = changes[(changes["area_level"] != "uk") & (changes["measure"] == measure)]
+    """Main point counting the 12 regions and nations (England's nine regions, Wales, Scotland
+    and Northern Ireland, as the mission's ambition and the assessment count them) with a
+    significant fall or rise in one measure."""
+    rows = changes[~changes["area_code"].isin((UK, ENGLAND)) & (changes["measure"] == measure)]
     first = rows.iloc[0]
     latest, baseline = first["latest_period"], first["baseline_period"]
     label = SHORT_LABELS[measure] if first["basis"] == "mean" else SHARE_LABELS[measure]
@@ -318,7 +321,8 @@ def regions_point(changes: pd.DataFrame, measure: str) -> str:
     rose = int((significant["difference"] > 0).sum())
     untested = len(rows) - len(tested)
     return (
-        f"Of the {len(rows)} nations and English regions, {label} was statistically "
+        f"Of the {len(rows)} regions and nations (the nine English regions, Wales, Scotland and "
+        f"Northern Ireland), {label} was statistically "
         f"significantly lower in {latest} than in {baseline} in {fell}, statistically "
         f"significantly higher in {rose} and not statistically significantly different in "
         f"{len(tested) - fell - rose}"
@@ -328,7 +332,7 @@ def regions_point(changes: pd.DataFrame, measure: str) -> str:
 
 
 def share_point(shares: pd.DataFrame, measure: str) -> str:
-    """Main point on the latest UK headline share the data hold, labelled as first published."""
+    """Main point on the latest UK headline share the data hold, labelled with its release."""
     uk = shares[(shares["area_code"] == UK) & (shares["measure"] == measure)]
     uk = uk[uk["value"].notna()].sort_values("period")
     if uk.empty:
@@ -607,13 +611,14 @@ def share_changes(shares: pd.DataFrame, area_code: str = UK) -> pd.DataFrame:
 
 
 def share_trend_chart(shares: pd.DataFrame, source: str = SOURCE) -> Chart:
-    """Line chart of the four UK headline shares by year, as first published, with their CIs."""
+    """Line chart of the four UK headline shares by year, labelled with their release, and CIs."""
     data = shares[shares["area_code"] == UK].assign(share=lambda d: d["measure"].map(SHARE_LABELS))
     tests = share_changes(shares)
     first, last = tests["first_period"].iloc[0], tests["last_period"].iloc[0]
     fell = int(((tests["p_two_sided"] < significance.ALPHA) & (tests["difference"] < 0)).sum())
     title = f"{fell} of 4 UK low well-being shares were lower in {last} than in {first}"
-    periods = f"{first} to {last}, as first published"
+    releases = " and ".join(sorted(set(data["release"])))
+    periods = f"{first} to {last}, {releases}"
     fig = charts.line_chart(
         data,
         title=title,

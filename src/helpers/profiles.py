@@ -36,8 +36,8 @@ STATISTICS = ("mean", "share_low_wellbeing")
 PAGE_LEVELS = ("region", "nation", "uk")
 WINDOW_YEARS = 3
 SOURCE = "ONS Annual Population Survey personal well-being estimates"
-SHARE_RELEASE = "as first published"
-MARKERS = {"suppressed": "[x]", "low_reliability": "[u]", "no_estimate": "[z]"}
+SHARE_RELEASE = "revised series"
+MARKERS = {"suppressed": "[c]", "low_reliability": "[u]", "no_estimate": "[x]"}
 RANK_CAUTION = (
     "ONS advises caution in ranking local authorities on single-year estimates: the confidence "
     "intervals of many areas overlap, so small differences in rank are not meaningful."
@@ -357,7 +357,7 @@ def series_figure(data: pd.DataFrame, statistic: str, name: str) -> Figure:
             ax.tick_params(axis="y", labelsize=7)
         axes.flat[0].legend(loc="lower left", bbox_to_anchor=(0, 1.12), ncol=3, fontsize=8)
         unit = "Mean rating (0 to 10)" if statistic == "mean" else "Per cent of adults"
-        basis = unit + (", revised series" if statistic == "mean" else ", as first published")
+        basis = unit + ", revised series"
         charts.style_figure(
             fig,
             title=f"Personal well-being in {name}, its region and the UK",
@@ -397,7 +397,7 @@ def figure_caption(data: pd.DataFrame, statistic: str) -> str:
     basis = (
         "Mean ratings (0 to 10), revised series"
         if statistic == "mean"
-        else "Share of adults with low well-being (high anxiety), %, as first published"
+        else "Share of adults with low well-being (high anxiety), %, revised series"
     )
     return f"{basis}, {periods[0]} to {periods[-1]}, with 95% confidence intervals."
 

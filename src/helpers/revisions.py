@@ -59,7 +59,11 @@ def first_published_sources(path: Path = CATALOGUE) -> set[str]:
 
 def revision_pairs(table: pd.DataFrame, first: set[str]) -> pd.DataFrame:
     """Each estimate published first and again later: both values, the revision, the first CI."""
-    have = table[table["value"].notna() & table["area_level"].isin(LEVELS)]
+    have = table[
+        table["value"].notna()
+        & table["area_level"].isin(LEVELS)
+        & table["statistic"].isin(UNITS)  # the headline statistics; bands repeat the shares
+    ]
     early = have[have["source"].isin(first)]
     later = have[~have["source"].isin(first) & have["preferred"]]
     keep = [*KEY, "value", "lower_95", "upper_95", "source"]
@@ -243,15 +247,16 @@ def width_figure(r: Revisions, measure: str, basis: str) -> tuple[Figure, str, s
 
 
 def revision_figure(
-    r: Revisions, measure: str, period: str
+    r: Revisions, measure: str, period: str, basis: str
 ) -> tuple[Figure, str, str, pd.DataFrame]:
     """Histogram of local-authority revisions for one measure and year."""
+    statistic = metrics.check_basis(basis)
     data = r.pairs[
         (r.pairs["area_level"] == "ltla")
         & (r.pairs["measure"] == measure)
         & (r.pairs["period"] == period)
+        & (r.pairs["statistic"] == statistic)
     ]
-    statistic = data["statistic"].iloc[0]
     name = measure.replace("_", " ")
     fig = charts.distribution_chart(
         data,

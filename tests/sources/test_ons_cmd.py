@@ -59,11 +59,12 @@ def test_excerpt_positive_bands_and_means(excerpt):
     assert (mean.value, mean.lower_95, mean.upper_95) == (3.36, 3.24, 3.48)
 
 
-def test_excerpt_suppressed_rows_have_no_numbers(excerpt):
-    suppressed = excerpt[excerpt.status.eq("suppressed")]
-    # 9 rows marked [x]; the worthwhile 2013-14 poor row also gives a suppressed headline row.
-    assert len(suppressed) == 10
-    assert suppressed[["value", "lower_95", "upper_95"]].isna().all().all()
+def test_excerpt_unavailable_rows_have_no_numbers(excerpt):
+    unavailable = excerpt[excerpt.status.eq("no_estimate")]
+    # 9 rows marked [x] (not available); the worthwhile 2013-14 poor row also gives a headline row.
+    assert len(unavailable) == 10 and set(unavailable.marker) == {"[x]"}
+    assert unavailable[["value", "lower_95", "upper_95"]].isna().all().all()
+    assert not excerpt.status.eq("suppressed").any()
     assert _row(excerpt, "2015-16", "life_satisfaction", "band_5_6").source_row == 2
 
 
@@ -87,12 +88,13 @@ def test_fixture_maps_every_estimate_code_and_marking():
         "band_0_1",
     ]
     status = dict(zip(bands.source_row, bands.status, strict=True))
-    assert (status[12], status[13], status[2]) == ("low_reliability", "suppressed", "published")
+    assert (status[12], status[13], status[2]) == ("low_reliability", "no_estimate", "published")
     headline = table[table.statistic.eq("share_low_wellbeing")]
     by_line = headline.set_index("source_row")
     assert sorted(by_line.index) == [3, 8, 12, 13]
     assert by_line.value.loc[[3, 8, 12]].tolist() == [5.0, 25.0, 6.0]
-    assert by_line.status.loc[[12, 13]].tolist() == ["low_reliability", "suppressed"]
+    assert by_line.status.loc[[12, 13]].tolist() == ["low_reliability", "no_estimate"]
+    assert by_line.marker.loc[[12, 13]].tolist() == ["[u]", "[x]"]
 
 
 @pytest.mark.parametrize(
@@ -105,7 +107,8 @@ def test_fixture_maps_every_estimate_code_and_marking():
         ("unknown-estimate.csv", "unknown well-being estimate", 3, "wellbeing-estimate", "median"),
         ("unknown-measure.csv", "unknown measure", 4, "measure-of-wellbeing", "loneliness"),
         ("non-numeric-value.csv", "not a number", 5, "v4_3", "fifty"),
-        ("unknown-marking.csv", "unknown data marking", 6, "Data marking", "[c]"),
+        ("unknown-marking.csv", "unknown data marking", 6, "Data marking", "[q]"),
+        ("value-beside-marker.csv", "value given although marked", 6, "v4_3", "25.0"),
         ("mean-out-of-range.csv", "outside 0-10", 7, "v4_3", "10.5"),
         ("share-out-of-range.csv", "0-100", 4, "v4_3", "104.2"),
         ("lower-above-value.csv", "lower limit above", 8, "Lower limit", "25.5"),

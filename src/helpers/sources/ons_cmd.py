@@ -1,7 +1,10 @@
 """Parser for the ONS CMD CSV of local-authority personal well-being: thresholds and means.
 
 Dataset `wellbeing-local-authority`, edition `time-series`, version 4: one row per period, area,
-measure and estimate, with 95% limits and a `Data marking` column (`[x]` suppressed).
+measure and estimate, with 95% limits and a `Data marking` column. Markers are the Government
+Statistical Service shorthand and stand in place of the value and both limits: `[c]`
+confidential (suppressed), `[u]` low reliability (withheld), `[w]` no or too few survey
+responses, `[x]` not available. Each is kept as written in `marker` and mapped to a status.
 """
 
 from __future__ import annotations
@@ -55,9 +58,17 @@ ANXIETY_ESTIMATES = {
     "good": "band_2_3",
     "very-good": "band_0_1",
 }
-MARKINGS = {"": "published", "[x]": "suppressed", "[u]": "low_reliability"}
+MARKINGS = {
+    "": "published",
+    "[c]": "suppressed",
+    "[u]": "low_reliability",
+    "[w]": "no_estimate",
+    "[x]": "no_estimate",
+}
 # Cells of the value and limit columns that stand for "no number" rather than a number.
-NUMBER_MARKERS = ("", "[x]")
+NUMBER_MARKERS = tuple(MARKINGS)
+# Markers that may stand beside a published value (a low-reliability estimate shown as such).
+MARKS_WITH_VALUE = ("", "[u]")
 HEADLINE_ESTIMATE = "poor"
 MEAN_RANGE, SHARE_RANGE = (0.0, 10.0), (0.0, 100.0)
 PERIOD_PATTERN = r"\d{4}-\d{2}"
@@ -73,6 +84,7 @@ OUTPUT_COLUMNS = (
     "cv",
     "sample_size",
     "status",
+    "marker",
     "source",
     "source_file",
     "source_row",
@@ -105,6 +117,7 @@ def read_ons_cmd(path: str | Path) -> pd.DataFrame:
             "cv": np.full(len(raw), np.nan),
             "sample_size": np.full(len(raw), np.nan),
             "status": status,
+            "marker": raw[MARKING],
             "source": SOURCE,
             "source_file": path.name,
             "source_row": raw.index + FIRST_DATA_LINE,
@@ -228,12 +241,15 @@ def _numbers(raw: pd.DataFrame, column: str, path: Path) -> pd.Series:
 
 
 def _status(raw: pd.DataFrame, value: pd.Series, path: Path) -> pd.Series:
-    """Derive the status: `[x]` or no value is suppressed, `[u]` is low reliability."""
+    """Status from the marker (see MARKINGS); a value withheld as unreliable is suppressed."""
     marking = raw[MARKING]
     _first(raw, ~marking.isin(list(MARKINGS)), MARKING, "unknown data marking", path)
-    suppressed = marking.eq("[x]") & value.notna()
-    _first(raw, suppressed, VALUE, "value given although marked [x] (suppressed)", path)
-    return marking.map(MARKINGS).where(value.notna(), "suppressed")
+    marked = ~marking.isin(MARKS_WITH_VALUE) & value.notna()
+    _first(raw, marked, VALUE, "value given although marked as having none", path)
+    status = marking.map(MARKINGS)
+    withheld = value.isna() & status.eq("low_reliability")
+    blank = value.isna() & status.eq("published")
+    return status.mask(withheld, "suppressed").mask(blank, "no_estimate")
 
 
 def _check_ranges(
