@@ -35,7 +35,7 @@ def test_2024_edition_parameters() -> None:
         "07-revisions-and-quality.ipynb",
         "methodology.md",
     ]
-    assert [s.is_page for s in edition.sections] == [False] * 5 + [True]
+    assert [s.is_page for s in edition.sections] == [False] * 7 + [True]
     assert edition.metadata()["url"] == "[web address to be confirmed]"
     assert edition.lock_path.name == "2024.lock.json"
     assert isinstance(edition.release_date, dt.date)
