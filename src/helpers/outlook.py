@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from helpers import assessment, charts, gap, metrics, trajectory
 from helpers.geography import ENGLAND, UK
-from helpers.headline import HEADLINE_LEVELS, headline_areas
+from helpers.headline import HEADLINE_LEVELS, SHARE_LABELS, headline_areas
 from helpers.significance import EXPECTED_REGIONS_AND_NATIONS
 
 VERDICT_ORDER = (trajectory.ON_TRACK, trajectory.CANNOT_TELL, trajectory.OFF_TRACK)
@@ -71,13 +71,17 @@ def verdict_counts(outlook: Outlook) -> pd.DataFrame:
 def summary(outlook: Outlook) -> str:
     """Main points in words, from the numbers."""
     s = outlook.settings
-    basis = assessment.BASIS_TEXT[s.metric_basis].lower()
     lines = []
     for _, row in verdict_counts(outlook).iterrows():
         total = int(row[list(VERDICT_ORDER)].sum())
-        name = assessment.MEASURE_NAMES[row["measure"]]
+        measure = row["measure"]
+        name = (
+            f"Share of adults with {SHARE_LABELS[measure]}"
+            if s.metric_basis == "share"
+            else f"{assessment.MEASURE_NAMES[measure]} (mean rating)"
+        )
         lines.append(
-            f"- {name} ({basis}): {row[trajectory.ON_TRACK]} of {total} regions and nations are on "
+            f"- {name}: {row[trajectory.ON_TRACK]} of {total} regions and nations are on "
             f"track for a statistically significant improvement on {s.baseline_period} by "
             f"{outlook.target_period}, {row[trajectory.OFF_TRACK]} are off track and "
             f"{row[trajectory.CANNOT_TELL]} cannot be called."
