@@ -30,13 +30,17 @@ from tests.publishing import DEFAULT_EDITION, built_default_edition, default_pdf
 pytestmark = pytest.mark.slow
 UK = "K02000001"
 MEANS_2022 = {"life_satisfaction": 7.45, "worthwhile": 7.73, "happiness": 7.39, "anxiety": 3.23}
-# The sentences the headline section generates from those estimates and their 95% limits.
+# The sentences the headline section generates from the ONS shares (revised series, v4) and
+# their 95% limits: the mission's headline metric, 2018-19 against 2022-23.
 STATED = (
-    "UK life satisfaction (mean rating, 0 to 10) was 7.45 (95% CI 7.43 to 7.47) in 2022-23",
-    "UK worthwhile (mean rating, 0 to 10) was 7.73 (95% CI 7.71 to 7.75) in 2022-23",
-    "UK happiness (mean rating, 0 to 10) was 7.39 (95% CI 7.37 to 7.41) in 2022-23",
-    "UK anxiety (mean rating, 0 to 10) was 3.23 (95% CI 3.20 to 3.26) in 2022-23",
-    "4.80% (95% CI 4.66% to 4.93%)",
+    "The UK share with low life satisfaction was 5.73% (95% CI 5.49% to 5.98%) in 2022-23, "
+    "against 4.37% (95% CI 4.23% to 4.51%) in 2018-19",
+    "The UK share with low worthwhile was 4.50% (95% CI 4.27% to 4.74%) in 2022-23, "
+    "against 3.66% (95% CI 3.52% to 3.79%) in 2018-19",
+    "The UK share with low happiness was 8.93% (95% CI 8.63% to 9.24%) in 2022-23, "
+    "against 7.90% (95% CI 7.72% to 8.08%) in 2018-19",
+    "The UK share with high anxiety was 23.36% (95% CI 22.92% to 23.81%) in 2022-23, "
+    "against 19.76% (95% CI 19.47% to 20.05%) in 2018-19",
 )
 
 
@@ -58,14 +62,10 @@ def test_data_csvs_hold_the_ons_estimates(edition_dir: Path) -> None:
     assert dict(zip(uk["measure"], uk["value"], strict=True)) == MEANS_2022
     assert uk.set_index("measure").loc["anxiety", ["lower_95", "upper_95"]].tolist() == [3.2, 3.26]
     shares = pd.read_csv(edition_dir / "data" / "headline-shares.csv")
-    row = shares[
-        (shares["area_code"] == UK)
-        & (shares["period"] == "2014-15")
-        & (shares["measure"] == "life_satisfaction")
-    ]
-    assert row[["value", "lower_95", "upper_95", "release"]].values.tolist() == [
-        [4.8, 4.66, 4.93, "as first published"]
-    ]
+    uk_life = shares[(shares["area_code"] == UK) & (shares["measure"] == "life_satisfaction")]
+    rows = uk_life.set_index("period")[["value", "lower_95", "upper_95", "release"]]
+    assert rows.loc["2022-23"].tolist() == [5.73, 5.49, 5.98, "revised series"]
+    assert rows.loc["2014-15"].tolist() == [4.74, 4.61, 4.87, "revised series"]
 
 
 def test_site_states_the_estimates_and_links_everything(edition_dir: Path) -> None:
@@ -73,6 +73,8 @@ def test_site_states_the_estimates_and_links_everything(edition_dir: Path) -> No
     page = words((edition_dir / "notebooks" / "01-headline-metrics.html").read_text("utf-8"))
     for sentence in STATED:
         assert sentence in page
+    assert "7.45 (95% CI 7.43 to 7.47) in 2022-23" in page  # the means, the second basis
+    assert page.index(STATED[0]) < page.index("7.45 (95% CI 7.43 to 7.47)")  # shares lead
     assert '<details class="figure-data">' in page and "Show the data:" in page
     front = (edition_dir / "index.html").read_text(encoding="utf-8")
     for href in (
@@ -235,7 +237,8 @@ def test_road_to_2030_and_revisions_reach_site_pdf_and_downloads(edition_dir: Pa
     assert "projections, not forecasts" in road
     table = pd.read_csv(edition_dir / "data" / "road-to-2030.csv")
     north_east = table[(table.area_code == "E12000001") & (table.measure == "life_satisfaction")]
-    assert round(north_east.projected.iloc[0], 2) == 6.97 and set(table.target_period) == {
+    # Share basis: per cent of North East adults with low life satisfaction, projected.
+    assert round(north_east.projected.iloc[0], 2) == 7.11 and set(table.target_period) == {
         "2029-30"
     }
     quality = (edition_dir / "notebooks" / "07-revisions-and-quality.html").read_text("utf-8")
@@ -245,15 +248,16 @@ def test_road_to_2030_and_revisions_reach_site_pdf_and_downloads(edition_dir: Pa
         (revised.area_code == "E06000001")
         & (revised.period == "2014-15")
         & (revised.measure == "life_satisfaction")
-    ]
-    assert hartlepool.revision.round(2).tolist() == [0.02]
+    ].set_index("statistic")
+    # Mean 7.64 first published, 7.66 revised; share with low life satisfaction 6.72, then 6.66.
+    assert hartlepool.revision.round(2).to_dict() == {"mean": 0.02, "share_low_wellbeing": -0.06}
     text = words(
         subprocess.run(
             ["pdftotext", str(default_pdf()), "-"], capture_output=True, text=True
         ).stdout
     )
     assert "regions and nations are on track for a statistically significant improvement" in text
-    assert "Revisions (revised minus first published) by area level" in text
+    assert "Revisions between releases" in text and "Revisions (revised" in text  # heading, table
     book = openpyxl.load_workbook(edition_dir / "wellbeing-mission-update-2024.xlsx")
     titles = " ".join(str(book[name]["A1"].value) for name in book.sheetnames)
     assert "Trend, projection and improvement still needed" in titles
