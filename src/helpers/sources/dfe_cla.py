@@ -12,38 +12,18 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.sources.delimited import STATUS_BY_MARKER, read_records, source_frame, wide_rows
-from helpers.sources.dfe_neet import level_of
+from helpers.sources.dfe_neet import AREA_COLUMNS, area_fields, level_of
 
 RATE = "rate_per_10000"
 UNIT = "per 10,000 children"
-COLUMNS = (
-    "time_period",
-    "geographic_level",
-    "country_code",
-    "country_name",
-    "region_code",
-    "region_name",
-    "new_la_code",
-    "la_name",
-    "population_type",
-    RATE,
-)
+COLUMNS = (*AREA_COLUMNS, "population_type", RATE)
 
 
 def read(path: Path) -> pd.DataFrame:
     """Read every line's rate per 10,000 children; z and c markers are kept as DfE wrote them."""
     _, records = read_records(path, COLUMNS)
     levels = {r.line: level_of(path, r.line, r.cells["geographic_level"]) for r in records}
-    rows = wide_rows(
-        path,
-        records,
-        {RATE: UNIT},
-        STATUS_BY_MARKER,
-        period=lambda r: r.cells["time_period"].strip(),
-        area_code=lambda r: r.cells[levels[r.line][1]].strip(),
-        area_name=lambda r: r.cells[levels[r.line][2]].strip(),
-        area_level=lambda r: levels[r.line][0],
-    )
+    rows = wide_rows(path, records, {RATE: UNIT}, STATUS_BY_MARKER, **area_fields(levels))
     frame = source_frame(rows)
     frame["series"] = [r.cells["population_type"].strip() for r in records]
     return frame

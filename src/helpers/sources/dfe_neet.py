@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -52,21 +53,22 @@ def level_of(path: Path, line: int, level: str) -> tuple[str, str, str]:
     return LEVELS[level]
 
 
+def area_fields(levels: dict[int, tuple[str, str, str]]) -> dict[str, Callable[[Record], str]]:
+    """Period, area code, name and level of a DfE record, from its line's geographic level."""
+    return {
+        "period": lambda r: r.cells["time_period"].strip(),
+        "area_code": lambda r: r.cells[levels[r.line][1]].strip(),
+        "area_name": lambda r: r.cells[levels[r.line][2]].strip(),
+        "area_level": lambda r: levels[r.line][0],
+    }
+
+
 def read(path: Path) -> pd.DataFrame:
     """Read one year's scorecard, one row per area and series; z and c markers are kept."""
     _, records = read_records(path, (*AREA_COLUMNS, *SERIES))
     levels = {r.line: level_of(path, r.line, r.cells["geographic_level"]) for r in records}
     demo_lines = _placeholder_lines(path, records, levels)
-    rows = wide_rows(
-        path,
-        records,
-        SERIES,
-        STATUS_BY_MARKER,
-        period=lambda r: r.cells["time_period"].strip(),
-        area_code=lambda r: r.cells[levels[r.line][1]].strip(),
-        area_name=lambda r: r.cells[levels[r.line][2]].strip(),
-        area_level=lambda r: levels[r.line][0],
-    )
+    rows = wide_rows(path, records, SERIES, STATUS_BY_MARKER, **area_fields(levels))
     frame = source_frame(rows)
     demo = frame["source_row"].isin(demo_lines)
     frame.loc[demo, "series"] = frame.loc[demo, "series"] + DEMO_SERIES
